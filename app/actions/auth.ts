@@ -1,0 +1,62 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { signIn, signOut } from "@/server/auth/nextauth";
+import { isAppError } from "@/server/errors";
+import { getRuntime } from "@/server/runtime";
+
+export interface FormState {
+  error?: string;
+  fields?: Record<string, string>;
+  values?: Record<string, string>;
+}
+
+/** Only same-site paths: an invite link may bring someone back to /invite/…, nothing else. */
+function safeNext(value: FormDataEntryValue | null): string {
+  const path = typeof value === "string" ? value : "";
+  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/rooms";
+}
+
+async function signInOrMessage(email: string, password: string, next: string): Promise<FormState> {
+  try {
+    await signIn("credentials", { email, password, redirectTo: next });
+    return {};
+  } catch (error) {
+    if (error instanceof AuthError) {
+      const code = (error as AuthError & { code?: string }).code;
+      if (code === "rate_limited") {
+        return {
+          error: "There have been too many sign-in attempts. For your safety, please wait 15 minutes and try again.",
+          values: { email },
+        };
+      }
+      return { error: "That e-mail and password do not match an account. Please check them and try again.", values: { email } };
+    }
+    throw error; // the redirect after a successful sign-in
+  }
+}
+
+export async function signInAction(_prev: FormState, form: FormData): Promise<FormState> {
+  return signInOrMessage(String(form.get("email") ?? ""), String(form.get("password") ?? ""), safeNext(form.get("next")));
+}
+
+export async function signUpAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const input = { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), name: String(form.get("name") ?? "") };
+  const ip = (await headers()).get("x-mend-client-ip") ?? "unknown";
+  try {
+    await getRuntime().accounts.signUp(input, ip);
+  } catch (error) {
+    if (isAppError(error)) {
+      return { error: error.message, fields: error.details?.fields, values: { email: input.email, name: input.name } };
+    }
+    throw error;
+  }
+  return signInOrMessage(input.email, input.password, safeNext(form.get("next")));
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirect: false });
+  redirect("/");
+}

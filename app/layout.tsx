@@ -1,0 +1,55 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { currentUser } from "@/server/auth/nextauth";
+import { signOutAction } from "./actions/auth";
+import "./globals.css";
+
+// A neutral title: a tab or a history entry should not say what this is about.
+export const metadata: Metadata = { title: "Mend", description: "A shared space for two." };
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-calm-50 text-stone-900 antialiased dark:bg-stone-950 dark:text-stone-100">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:p-2">
+          Skip to content
+        </a>
+        <header className="border-b border-stone-200 bg-white/80 dark:border-stone-800 dark:bg-stone-900/80">
+          <nav aria-label="Main" className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+            <Link href={user ? "/rooms" : "/"} className="text-lg font-semibold text-calm-700 dark:text-calm-100">
+              Mend
+            </Link>
+            {user ? (
+              <div className="flex items-center gap-3 text-sm">
+                <span className="hidden sm:inline">Signed in as {user.name}</span>
+                <Link href="/rooms" className="underline underline-offset-4">
+                  Your rooms
+                </Link>
+                <form action={signOutAction}>
+                  <button type="submit" className="btn-quiet min-h-10 text-sm">
+                    Sign out
+                  </button>
+                </form>
+              </div>
+            ) : (
+              <div className="flex items-center gap-3 text-sm">
+                <Link href="/signin" className="underline underline-offset-4">
+                  Sign in
+                </Link>
+                <Link href="/signup" className="btn-primary min-h-10 text-sm">
+                  Create an account
+                </Link>
+              </div>
+            )}
+          </nav>
+        </header>
+        <main id="main" className="mx-auto max-w-4xl px-4 py-8">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

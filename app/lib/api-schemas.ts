@@ -1,0 +1,40 @@
+/** Request bodies of the HTTP API; the forms use the same schemas to explain mistakes early. */
+import { z } from "zod";
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "That e-mail address is too long.")
+  .pipe(z.email("Please enter an e-mail address like name@example.org."));
+
+export const passwordSchema = z
+  .string()
+  .min(10, "Please use at least 10 characters for your password.")
+  .max(256, "Please use at most 256 characters for your password.");
+
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, "Please tell us what to call you.")
+  .max(80, "Please keep your name under 80 characters.");
+
+export const signUpSchema = z.object({ email: emailSchema, password: passwordSchema, name: nameSchema });
+
+export const signInSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1, "Please enter your password.").max(256),
+});
+
+export const createRoomSchema = z.object({
+  title: z.string().trim().min(1, "Please give the room a name.").max(120, "Please keep the name under 120 characters."),
+});
+
+export const createInviteSchema = z.object({ role: z.enum(["partner", "therapist"]) });
+
+export const roomIdSchema = z.uuid();
+
+/** 32 random bytes in base64url: 43 characters. */
+export const inviteTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+export type SignUpInput = z.infer<typeof signUpSchema>;

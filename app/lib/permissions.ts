@@ -1,0 +1,35 @@
+/**
+ * Who may do what in a room: one table, checked by every route handler and socket command.
+ * Non-members may do nothing; that is checked before this table is consulted.
+ */
+export type Role = "partner" | "therapist";
+
+export const ACTIONS = [
+  "room:enter",
+  "agreement:edit",
+  "invite:create:partner",
+  "invite:create:therapist",
+  "invite:list",
+  "invite:revoke",
+] as const;
+
+export type Action = (typeof ACTIONS)[number];
+
+const TABLE: Record<Action, readonly Role[]> = {
+  "room:enter": ["partner", "therapist"],
+  // The therapist's own features (comments, moderation, notes) come with the therapist issue.
+  "agreement:edit": ["partner"],
+  // Partners decide who joins their room. A therapist may bring in the second partner, which is
+  // how a clinic sets up a room for a couple; only partners decide about a therapist.
+  "invite:create:partner": ["partner", "therapist"],
+  "invite:create:therapist": ["partner"],
+  "invite:list": ["partner", "therapist"],
+  "invite:revoke": ["partner", "therapist"],
+};
+
+export function can(role: Role | null | undefined, action: Action): boolean {
+  return role != null && TABLE[action].includes(role);
+}
+
+/** At most two partners in a room. */
+export const MAX_PARTNERS = 2;

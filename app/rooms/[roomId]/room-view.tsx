@@ -1,0 +1,236 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import * as Y from "yjs";
+import { can, type Role } from "@/app/lib/permissions";
+import { addAgreementItem, agreementItems, commitmentText, LIMITS, removeAgreementItem } from "@/app/lib/room-doc";
+import { InvitePanel } from "./invite-panel";
+import { SharedTextarea } from "./shared-textarea";
+import { type ConnectionState, type Peer, type SaveState, useLiveRoom } from "./use-live-room";
+
+interface Member {
+  userId: string;
+  name: string;
+  role: Role;
+}
+
+interface Props {
+  roomId: string;
+  title: string;
+  me: Member;
+  members: Member[];
+}
+
+const CONNECTION_TEXT: Record<ConnectionState, string> = {
+  connecting: "Connecting…",
+  connected: "Connected",
+  reconnecting: "Connection lost. Trying again…",
+  "no-access": "You no longer have access to this room.",
+};
+
+const SAVE_TEXT: Record<SaveState, string> = {
+  saved: "All changes saved",
+  saving: "Saving…",
+  waiting: "Not saved yet",
+};
+
+function useItemIds(doc: Y.Doc | null): string[] {
+  const [ids, setIds] = useState<string[]>([]);
+  useEffect(() => {
+    if (!doc) return;
+    const items = agreementItems(doc);
+    const read = () => setIds(items.toArray().map((m) => String(m.get("id"))));
+    read();
+    items.observe(read);
+    return () => items.unobserve(read);
+  }, [doc]);
+  return ids;
+}
+
+export function RoomView({ roomId, title, me, members }: Props) {
+  const room = useLiveRoom(roomId);
+  const ids = useItemIds(room.doc);
+  const canEdit = can(me.role, "agreement:edit") && room.connection !== "no-access";
+  const [focusId, setFocusId] = useState<string | null>(null);
+
+  const onlineIds = new Set(room.peers.map((p) => p.userId));
+  const others = members.filter((m) => m.userId !== me.userId);
+  const typingNames = [...new Set(room.peers.filter((p) => p.typing && p.userId !== me.userId).map((p) => p.name))];
+  const partnerCount = members.filter((m) => m.role === "partner").length;
+
+  return (
+    <div className="space-y-6">
+      <header className="space-y-3">
+        <h1 className="text-2xl font-semibold">{title}</h1>
+        <StatusBar connection={room.connection} saveState={room.connection === "connected" ? room.saveState : null} />
+        <Presence me={me} others={others} online={onlineIds} peers={room.peers} />
+        <p className="min-h-6 text-sm text-stone-600 dark:text-stone-400" aria-live="off">
+          {typingNames.length > 0 ? `${typingNames.join(" and ")} ${typingNames.length > 1 ? "are" : "is"} typing…` : ""}
+        </p>
+      </header>
+
+      {room.notice ? (
+        <div role="alert" className="flex items-start justify-between gap-3 rounded-lg border border-amber-300 bg-amber-50 p-3 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+          <p>{room.notice}</p>
+          <button type="button" className="underline" onClick={room.dismissNotice}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+
+      <section aria-labelledby="agreement-heading" className="space-y-4">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <div>
+            <h2 id="agreement-heading" className="text-xl font-semibold">
+              Our agreement
+            </h2>
+            <p className="text-sm text-stone-600 dark:text-stone-400">
+              Write each commitment together. You can both type at the same time; nothing is agreed until you both say so.
+            </p>
+          </div>
+          {canEdit ? (
+            <button
+              type="button"
+              className="btn-primary"
+              disabled={!room.synced || ids.length >= LIMITS.agreementItems}
+              onClick={() => {
+                if (!room.doc) return;
+                const id = crypto.randomUUID();
+                addAgreementItem(room.doc, { id, createdBy: me.userId });
+                setFocusId(id);
+              }}
+            >
+              Add a commitment
+            </button>
+          ) : null}
+        </div>
+        {!room.synced && ids.length === 0 ? (
+          <p className="text-stone-600 dark:text-stone-400">Opening your agreement…</p>
+        ) : ids.length === 0 ? (
+          <p className="card text-stone-700 dark:text-stone-300">
+            There is nothing here yet. Add a first commitment when you are both ready; small and specific is a good start.
+          </p>
+        ) : (
+          <ol className="space-y-4" aria-label="Commitments">
+            {ids.map((id, index) => (
+              <AgreementItem
+                key={id}
+                itemId={id}
+                number={index + 1}
+                room={room}
+                canEdit={canEdit}
+                autoFocus={focusId === id}
+              />
+            ))}
+          </ol>
+        )}
+      </section>
+
+      {can(me.role, "invite:create:partner") ? (
+        <InvitePanel roomId={roomId} canInvitePartner={partnerCount < 2} canInviteTherapist={can(me.role, "invite:create:therapist")} />
+      ) : null}
+    </div>
+  );
+}
+
+function StatusBar({ connection, saveState }: { connection: ConnectionState; saveState: SaveState | null }) {
+  const dot = connection === "connected" ? "bg-emerald-600" : connection === "no-access" ? "bg-stone-500" : "bg-amber-500";
+  return (
+    <div role="status" aria-live="polite" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
+      <span className="inline-flex items-center gap-2" data-testid="connection">
+        <span aria-hidden="true" className={`inline-block h-2.5 w-2.5 rounded-full ${dot}`} />
+        {CONNECTION_TEXT[connection]}
+      </span>
+      {saveState ? (
+        <span data-testid="save-state" data-state={saveState}>
+          {SAVE_TEXT[saveState]}
+        </span>
+      ) : connection === "reconnecting" ? (
+        <span data-testid="save-state" data-state="offline">
+          Keep this page open: your changes will be saved when the connection is back.
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+function Presence({ me, others, online, peers }: { me: Member; others: Member[]; online: Set<string>; peers: Peer[] }) {
+  const colorOf = (userId: string) => peers.find((p) => p.userId === userId)?.color;
+  return (
+    <ul aria-label="Who is here" className="flex flex-wrap gap-2 text-sm" data-testid="presence">
+      <li className="rounded-full border border-stone-300 px-3 py-1 dark:border-stone-600">You ({me.role})</li>
+      {others.map((m) => {
+        const here = online.has(m.userId);
+        return (
+          <li
+            key={m.userId}
+            data-online={here}
+            className="inline-flex items-center gap-2 rounded-full border border-stone-300 px-3 py-1 dark:border-stone-600"
+          >
+            <span aria-hidden="true" className="inline-block h-2.5 w-2.5 rounded-full" style={{ backgroundColor: here ? colorOf(m.userId) : "transparent", border: here ? undefined : "1px solid #78716c" }} />
+            {m.name} ({m.role}) · {here ? "here now" : "not here right now"}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function AgreementItem({
+  itemId,
+  number,
+  room,
+  canEdit,
+  autoFocus,
+}: {
+  itemId: string;
+  number: number;
+  room: ReturnType<typeof useLiveRoom>;
+  canEdit: boolean;
+  autoFocus: boolean;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const wrapper = useRef<HTMLLIElement>(null);
+  const item = room.doc ? agreementItems(room.doc).toArray().find((m) => m.get("id") === itemId) : undefined;
+  useEffect(() => {
+    if (autoFocus) wrapper.current?.querySelector("textarea")?.focus();
+  }, [autoFocus]);
+  if (!item || !room.doc || !room.provider) return null;
+  const fieldId = `commitment-${itemId}`;
+  return (
+    <li ref={wrapper} className="card space-y-2" data-testid="agreement-item">
+      <div className="flex items-center justify-between gap-3">
+        <label htmlFor={fieldId} className="font-medium">
+          Commitment {number}
+        </label>
+        {canEdit ? (
+          confirming ? (
+            <span className="flex items-center gap-2 text-sm">
+              Remove this commitment for both of you?
+              <button type="button" className="btn-quiet min-h-10" onClick={() => removeAgreementItem(room.doc!, itemId)}>
+                Remove
+              </button>
+              <button type="button" className="btn-quiet min-h-10" onClick={() => setConfirming(false)}>
+                Keep it
+              </button>
+            </span>
+          ) : (
+            <button type="button" className="btn-quiet min-h-10 text-sm" onClick={() => setConfirming(true)}>
+              Remove
+            </button>
+          )
+        ) : null}
+      </div>
+      <SharedTextarea
+        id={fieldId}
+        itemId={itemId}
+        text={commitmentText(item)}
+        awareness={room.provider.awareness}
+        peers={room.peers}
+        label={`Commitment ${number}`}
+        maxLength={LIMITS.commitmentLength}
+        disabled={!canEdit}
+      />
+    </li>
+  );
+}

@@ -1,0 +1,135 @@
+"use client";
+
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import type { Awareness } from "y-protocols/awareness";
+import * as Y from "yjs";
+import { diffText, transformIndex, type Delta } from "@/app/lib/text-diff";
+import type { Peer } from "./use-live-room";
+
+interface Props {
+  id: string;
+  itemId: string;
+  text: Y.Text;
+  awareness: Awareness;
+  peers: Peer[];
+  label: string;
+  maxLength: number;
+  disabled?: boolean;
+}
+
+/** Typing pauses longer than this end the "is typing" hint. */
+const TYPING_MS = 2_000;
+
+/**
+ * A plain <textarea> bound to a Y.Text: local input becomes the smallest Yjs edit, remote edits
+ * update the value without moving the local caret, and other people's carets are drawn in a
+ * mirror layer behind the text (hidden from screen readers; presence is announced elsewhere).
+ */
+export function SharedTextarea({ id, itemId, text, awareness, peers, label, maxLength, disabled }: Props) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const [value, setValue] = useState(() => text.toString());
+  const origin = useRef(Symbol("textarea"));
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const publishCursor = useCallback(() => {
+    const el = ref.current;
+    if (!el || document.activeElement !== el) return;
+    const anchor = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, el.selectionStart));
+    const head = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, el.selectionEnd));
+    awareness.setLocalStateField("cursor", { itemId, anchor, head });
+  }, [awareness, itemId, text]);
+
+  useEffect(() => {
+    const observer = (event: Y.YTextEvent, tr: Y.Transaction) => {
+      const el = ref.current;
+      if (tr.origin === origin.current || !el) {
+        setValue(text.toString());
+        return;
+      }
+      const delta = event.delta as Delta;
+      const start = transformIndex(el.selectionStart, delta);
+      const end = transformIndex(el.selectionEnd, delta);
+      const next = text.toString();
+      el.value = next;
+      setValue(next);
+      if (document.activeElement === el) el.setSelectionRange(start, end);
+    };
+    text.observe(observer);
+    setValue(text.toString());
+    return () => text.unobserve(observer);
+  }, [text]);
+
+  // Grow with the content so the caret layer never has to follow a scroll position.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${el.scrollHeight}px`;
+  }, [value]);
+
+  const onChange = (event: React.ChangeEvent<HTMLTextAreaElement>) => {
+    const next = event.target.value.slice(0, maxLength);
+    const edit = diffText(text.toString(), next);
+    if (edit) {
+      text.doc!.transact(() => {
+        if (edit.remove > 0) text.delete(edit.index, edit.remove);
+        if (edit.insert) text.insert(edit.index, edit.insert);
+      }, origin.current);
+    }
+    setValue(next);
+    awareness.setLocalStateField("typing", itemId);
+    clearTimeout(typingTimer.current);
+    typingTimer.current = setTimeout(() => awareness.setLocalStateField("typing", null), TYPING_MS);
+    publishCursor();
+  };
+
+  const carets = peers
+    .filter((p) => p.cursor?.itemId === itemId)
+    .flatMap((p) => {
+      const pos = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(p.cursor!.head), text.doc!);
+      return pos && pos.type === text ? [{ peer: p, index: Math.min(pos.index, value.length) }] : [];
+    })
+    .sort((a, b) => a.index - b.index);
+
+  const pieces: React.ReactNode[] = [];
+  let last = 0;
+  for (const { peer, index } of carets) {
+    pieces.push(value.slice(last, index));
+    pieces.push(
+      <span key={peer.clientId} className="relative inline-block h-[1.2em] w-0 align-text-bottom" style={{ borderLeft: `2px solid ${peer.color}` }}>
+        <span className="absolute -top-5 left-0 whitespace-nowrap rounded px-1 text-xs font-medium text-white" style={{ backgroundColor: peer.color }}>
+          {peer.name}
+        </span>
+      </span>,
+    );
+    last = index;
+  }
+  pieces.push(value.slice(last) + "\u200b");
+
+  const shared = "w-full rounded-lg border px-3 py-2 font-[inherit] text-base leading-relaxed whitespace-pre-wrap break-words";
+  return (
+    <div className="relative">
+      <div aria-hidden="true" className={`${shared} pointer-events-none absolute inset-0 border-transparent text-transparent`}>
+        {pieces}
+      </div>
+      <textarea
+        ref={ref}
+        id={id}
+        aria-label={label}
+        value={value}
+        maxLength={maxLength}
+        rows={2}
+        disabled={disabled}
+        onChange={onChange}
+        onSelect={publishCursor}
+        onFocus={publishCursor}
+        onBlur={() => {
+          awareness.setLocalStateField("cursor", null);
+          awareness.setLocalStateField("typing", null);
+        }}
+        placeholder="Who does what, and when? For example: “I will tell you within a day if I am contacted.”"
+        className={`${shared} relative resize-none overflow-hidden border-stone-400 bg-transparent text-stone-900 placeholder:text-stone-500 dark:border-stone-500 dark:text-stone-100`}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { io } from "socket.io-client";
+import * as decoding from "lib0/decoding";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import type { AwarenessState } from "@/app/lib/awareness";
+import { isDocSaved } from "@/app/lib/saved-state";
+import { CloseCode, MessageType, type Notice } from "@/app/lib/wire";
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "no-access";
+export type SaveState = "saved" | "saving" | "waiting";
+
+export interface Peer {
+  clientId: number;
+  userId: string;
+  name: string;
+  role: "partner" | "therapist";
+  color: string;
+  typing: boolean;
+  cursor: AwarenessState["cursor"];
+}
+
+export interface LiveRoom {
+  /** Null until the effect has run (the doc and its connection live exactly as long as the page). */
+  doc: Y.Doc | null;
+  provider: WebsocketProvider | null;
+  connection: ConnectionState;
+  saveState: SaveState;
+  synced: boolean;
+  peers: Peer[];
+  notice: string | null;
+  dismissNotice(): void;
+}
+
+/** Joins the room over both channels: Yjs for shared state, socket.io for commands. */
+export function useLiveRoom(roomId: string): LiveRoom {
+  const [live, setLive] = useState<{ doc: Y.Doc; provider: WebsocketProvider } | null>(null);
+  const [connection, setConnection] = useState<ConnectionState>("connecting");
+  const [synced, setSynced] = useState(false);
+  const [saveState, setSaveState] = useState<SaveState>("waiting");
+  const [peers, setPeers] = useState<Peer[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    const doc = new Y.Doc();
+    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+    const provider = new WebsocketProvider(`${scheme}://${window.location.host}/yjs`, roomId, doc, {
+      connect: false,
+      disableBc: true,
+      maxBackoffTime: 10_000,
+    });
+    // The doc and its socket are an external system created here, once per mount.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setLive({ doc, provider });
+    let committed: Y.Snapshot | null = null;
+    let everConnected = false;
+    const refreshSaved = () => setSaveState(committed === null ? "waiting" : isDocSaved(doc, committed) ? "saved" : "saving");
+
+    provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
+      committed = Y.decodeSnapshot(decoding.readVarUint8Array(decoder));
+      refreshSaved();
+    };
+    provider.messageHandlers[MessageType.notice] = (_encoder, decoder) => {
+      const n = JSON.parse(decoding.readVarString(decoder)) as Notice;
+      setNotice(n.message);
+    };
+    provider.on("status", ({ status }) => {
+      if (status === "connected") everConnected = true;
+      setConnection(status === "connected" ? "connected" : everConnected ? "reconnecting" : "connecting");
+      if (status !== "connected") setSynced(false);
+    });
+    provider.on("sync", (isSynced: boolean) => setSynced(isSynced));
+    provider.on("closed", ({ code }) => {
+      if (code === CloseCode.forbidden || code === CloseCode.unauthenticated) setConnection("no-access");
+    });
+    const onUpdate = () => refreshSaved();
+    doc.on("update", onUpdate);
+
+    const onAwareness = () => {
+      const list: Peer[] = [];
+      for (const [clientId, state] of provider.awareness.getStates()) {
+        const s = state as AwarenessState;
+        if (clientId === doc.clientID || !s.user) continue;
+        list.push({ clientId, userId: s.user.id, name: s.user.name, role: s.user.role, color: s.user.color, typing: Boolean(s.typing), cursor: s.cursor ?? null });
+      }
+      setPeers(list);
+    };
+    provider.awareness.on("change", onAwareness);
+    provider.connect();
+
+    const socket = io({ path: "/socket.io", transports: ["websocket"] });
+    socket.on("connect", () => {
+      socket.emit("room:join", { roomId }, (ack: { ok: boolean; error?: { code: string } }) => {
+        if (!ack.ok && ack.error?.code === "forbidden") setConnection("no-access");
+      });
+    });
+
+    return () => {
+      socket.disconnect();
+      provider.awareness.off("change", onAwareness);
+      doc.off("update", onUpdate);
+      provider.destroy();
+      doc.destroy();
+      setLive(null);
+    };
+  }, [roomId]);
+
+  return { doc: live?.doc ?? null, provider: live?.provider ?? null, connection, saveState, synced, peers, notice, dismissNotice: () => setNotice(null) };
+}

@@ -1,0 +1,163 @@
+/**
+ * Mend's one process on one port: Next.js for pages and the HTTP API, socket.io at /socket.io
+ * for commands, Yjs sync at /yjs/:roomId. `npm start` runs this in production mode,
+ * `npm run dev` in development mode.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import nextEnv from "@next/env";
+import next from "next";
+import { openDatabase } from "@/db/client";
+import { DataDirLockedError } from "@/db/lock";
+import { ConfigError, parseConfig, resolveAuthSecret } from "./config";
+import { log } from "./log";
+import { createSocketServer, type AuthedRequest } from "./realtime/socketio";
+import { RoomRegistry } from "./rooms/registry";
+import { createRoomStore } from "./rooms/room-store";
+import { setRuntime } from "./runtime";
+import { readSession } from "./auth/session-cookie";
+import { createAccounts } from "./services/accounts";
+import { createInvites } from "./services/invites";
+import { createRateLimiter } from "./services/rate-limit";
+import { createRooms } from "./services/rooms";
+import { createUpgradeRouter } from "./upgrade";
+import { sql } from "drizzle-orm";
+
+const dev = process.argv.includes("--dev");
+const env = process.env as Record<string, string | undefined>;
+env.NODE_ENV ??= dev ? "development" : "production";
+env.NEXT_TELEMETRY_DISABLED ??= "1";
+nextEnv.loadEnvConfig(process.cwd(), dev);
+
+/** Set on every request so Auth.js and route handlers see the real client address. */
+export const CLIENT_IP_HEADER = "x-mend-client-ip";
+
+function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers["x-forwarded-for"];
+  if (trustProxy && typeof forwarded === "string" && forwarded.length > 0) return forwarded.split(",")[0]!.trim();
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  env.AUTH_SECRET = resolveAuthSecret(config);
+  if (config.APP_URL) env.AUTH_URL ??= config.APP_URL;
+
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  const { db } = database;
+  const rateLimiter = createRateLimiter(db);
+  const accounts = createAccounts(db, rateLimiter);
+  const rooms = createRooms(db);
+  const invites = createInvites(db, rooms, rateLimiter, config.INVITE_TTL_SECONDS);
+  setRuntime({
+    config,
+    driver: database.driver,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    accounts,
+    rooms,
+    invites,
+    rateLimiter,
+  });
+
+  const registry = new RoomRegistry(createRoomStore(db), {
+    compactionThreshold: config.COMPACTION_THRESHOLD,
+    unloadDelayMs: config.ROOM_UNLOAD_DELAY_MS,
+  });
+  const { engine, io } = createSocketServer(rooms);
+
+  let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
+  const server = createServer((req, res) => {
+    req.headers[CLIENT_IP_HEADER] = clientIp(req, config.TRUST_PROXY);
+    if (!handle) {
+      res.writeHead(503, { "content-type": "application/json", "retry-after": "2" });
+      res.end(JSON.stringify({ error: { code: "unavailable", message: "Mend is starting. Please try again in a moment." } }));
+      return;
+    }
+    if (req.url?.startsWith("/socket.io/")) {
+      // Only the websocket transport is offered; its upgrade is authenticated in upgrade.ts.
+      void readSession(req.headers.cookie, env.AUTH_SECRET!).then((session) => {
+        if (!session) {
+          res.writeHead(401, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error: { code: "unauthenticated", message: "Please sign in first." } }));
+          return;
+        }
+        (req as AuthedRequest).mendUserId = session.userId;
+        engine.handleRequest(req, res);
+      });
+      return;
+    }
+    void handle(req, res);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const app = next({ dev, dir: process.cwd(), hostname: "localhost", port, httpServer: server });
+  await app.prepare();
+  // Next would otherwise add its own upgrade listener on the first request and answer our
+  // /yjs and /socket.io upgrades too; unknown upgrades are handed to it below instead.
+  (app as unknown as { didWebSocketSetup: boolean }).didWebSocketSetup = true;
+  const nextUpgrade = (app as unknown as { upgradeHandler: ReturnType<typeof createUpgradeRouter> }).upgradeHandler;
+  server.on(
+    "upgrade",
+    createUpgradeRouter({
+      secret: env.AUTH_SECRET,
+      appUrl: config.APP_URL,
+      accounts,
+      rooms,
+      registry,
+      engine,
+      nextUpgrade: (req, socket, head) => void nextUpgrade(req, socket, head),
+    }),
+  );
+  handle = app.getRequestHandler();
+
+  const pruneTimer = setInterval(() => void rateLimiter.prune().catch(() => {}), 60 * 60 * 1000);
+  pruneTimer.unref();
+
+  log.info(`listening on port ${port}`, { driver: database.driver, mode: dev ? "development" : "production" });
+  console.log(`\n  Mend is ready at http://localhost:${port}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down: saving every room", { signal });
+    const force = setTimeout(() => {
+      log.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    server.close();
+    io.close();
+    engine.close();
+    await registry.shutdown();
+    await database.close();
+    await app.close().catch(() => {});
+    server.closeAllConnections();
+    log.info("stopped cleanly");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof DataDirLockedError) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

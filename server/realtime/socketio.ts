@@ -1,0 +1,78 @@
+/**
+ * socket.io at /socket.io for commands (intents with acks). The engine is bound by hand so the
+ * upgrade router decides, after authentication, which upgrades reach it.
+ */
+import type { IncomingMessage } from "node:http";
+import { Server as EngineServer } from "engine.io";
+import { Server as IOServer, type Socket } from "socket.io";
+import type { z } from "zod";
+import { MAX_FRAME_BYTES } from "@/app/lib/wire";
+import { AppError, isAppError } from "../errors";
+import { log } from "../log";
+import type { Rooms } from "../services/rooms";
+import { type CommandAck, type CommandName, commandSchemas } from "./commands";
+
+export interface AuthedRequest extends IncomingMessage {
+  mendUserId?: string;
+}
+
+export function createSocketServer(rooms: Rooms) {
+  const engine = new EngineServer({
+    transports: ["websocket"],
+    maxHttpBufferSize: MAX_FRAME_BYTES,
+    allowUpgrades: false,
+  });
+  const io = new IOServer({ serveClient: false, path: "/socket.io" });
+  io.bind(engine);
+
+  io.use((socket, next) => {
+    const userId = (socket.request as AuthedRequest).mendUserId;
+    if (!userId) return next(new Error("unauthenticated"));
+    socket.data.userId = userId;
+    next();
+  });
+
+  io.on("connection", (socket) => {
+    on(socket, "room:join", async ({ roomId }) => {
+      const member = await rooms.member(roomId, socket.data.userId as string);
+      if (!member) throw new AppError("forbidden", "You are not a member of this room.");
+      await socket.join(`room:${roomId}`);
+      return { role: member.role };
+    });
+    on(socket, "room:leave", async ({ roomId }) => {
+      await socket.leave(`room:${roomId}`);
+      return {};
+    });
+  });
+
+  return { engine, io };
+}
+
+/** Validates the payload, requires an ack, and turns every failure into an error ack. */
+function on<N extends CommandName>(
+  socket: Socket,
+  name: N,
+  handler: (payload: z.infer<(typeof commandSchemas)[N]>) => Promise<Record<string, unknown>>,
+): void {
+  socket.on(name as string, async (payload: unknown, ack: unknown) => {
+    if (typeof ack !== "function") {
+      socket.emit("error:command", { command: name, code: "invalid_input", message: "Commands need an acknowledgement callback." });
+      return;
+    }
+    const reply = ack as (response: CommandAck) => void;
+    const parsed = commandSchemas[name].safeParse(payload);
+    if (!parsed.success) {
+      reply({ ok: false, error: { code: "invalid_input", message: parsed.error.issues[0]?.message ?? "Invalid command." } });
+      return;
+    }
+    try {
+      reply({ ok: true, ...(await handler(parsed.data as z.infer<(typeof commandSchemas)[N]>)) });
+    } catch (error) {
+      if (isAppError(error)) reply({ ok: false, error: { code: error.code, message: error.message } });
+      else {
+        log.error("socket command failed", { command: name, reason: (error as Error).message.slice(0, 200) });
+        reply({ ok: false, error: { code: "internal", message: "Something went wrong on our side. Please try again." } });
+      }
+    }
+  });
+}

@@ -1,0 +1,267 @@
+/**
+ * One live room: its Y.Doc, the connections in it, and the queue of accepted updates waiting
+ * to be committed. Every change to the doc goes through `doc.on("update")`, which both
+ * broadcasts it and queues it, so the queue is exactly "what is applied but not yet committed".
+ */
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import type { WebSocket } from "ws";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
+import { type AwarenessUser, colorForUser } from "@/app/lib/awareness";
+import { can, type Role } from "@/app/lib/permissions";
+import { ensureSchema } from "@/app/lib/room-doc";
+import { CloseCode, MessageType, type Notice } from "@/app/lib/wire";
+import { log } from "../log";
+import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from "./awareness-guard";
+import type { RoomStore } from "./room-store";
+
+export interface RoomMember {
+  userId: string;
+  name: string;
+  role: Role;
+}
+
+export class Connection {
+  /** Awareness client ids this connection speaks for. */
+  readonly awarenessIds = new Set<number>();
+  alive = true;
+  readonly user: AwarenessUser;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly member: RoomMember,
+  ) {
+    this.user = { id: member.userId, name: member.name, role: member.role, color: colorForUser(member.userId) };
+  }
+
+  send(message: Uint8Array): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(message, { binary: true });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+  }
+}
+
+export interface LiveRoomOptions {
+  compactionThreshold: number;
+  /** Called when the last connection has left. */
+  onEmpty(room: LiveRoom): void;
+}
+
+function message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+export class LiveRoom {
+  readonly connections = new Set<Connection>();
+  readonly awareness: awarenessProtocol.Awareness;
+  private pending: Uint8Array[] = [];
+  private flushing: Promise<void> | null = null;
+  private flushScheduled = false;
+  private failures = 0;
+  /** Encoded Y snapshot of what is committed in Postgres. */
+  private committed: Uint8Array;
+  private rowsSinceCompaction: number;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly doc: Y.Doc,
+    rows: number,
+    private readonly store: RoomStore,
+    private readonly options: LiveRoomOptions,
+  ) {
+    this.rowsSinceCompaction = rows;
+    this.committed = Y.encodeSnapshot(Y.snapshot(doc));
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    this.awareness.setLocalState(null); // the server is not a participant
+    doc.on("update", this.onDocUpdate);
+    this.awareness.on("update", this.onAwarenessUpdate);
+    ensureSchema(doc);
+  }
+
+  private onDocUpdate = (update: Uint8Array, origin: unknown) => {
+    const msg = message(MessageType.sync, (e) => syncProtocol.writeUpdate(e, update));
+    for (const conn of this.connections) if (conn !== origin) conn.send(msg);
+    this.pending.push(update);
+    this.scheduleFlush();
+  };
+
+  private onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    if (origin instanceof Connection) {
+      for (const id of added) origin.awarenessIds.add(id);
+      for (const id of removed) origin.awarenessIds.delete(id);
+    }
+    const changed = added.concat(updated, removed);
+    const msg = message(MessageType.awareness, (e) =>
+      encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)),
+    );
+    for (const conn of this.connections) conn.send(msg);
+  };
+
+  join(conn: Connection): void {
+    this.connections.add(conn);
+    conn.send(message(MessageType.sync, (e) => syncProtocol.writeSyncStep1(e, this.doc)));
+    const states = Array.from(this.awareness.getStates().keys());
+    if (states.length > 0) {
+      conn.send(
+        message(MessageType.awareness, (e) =>
+          encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)),
+        ),
+      );
+    }
+    conn.send(this.savedMessage());
+  }
+
+  leave(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    awarenessProtocol.removeAwarenessStates(this.awareness, Array.from(conn.awarenessIds), null);
+    if (this.connections.size === 0) this.options.onEmpty(this);
+  }
+
+  /** Handles one binary frame; a frame that cannot be decoded closes this connection only. */
+  receive(conn: Connection, data: Uint8Array): void {
+    try {
+      const decoder = decoding.createDecoder(data);
+      const type = decoding.readVarUint(decoder);
+      if (type === MessageType.sync) this.receiveSync(conn, decoder);
+      else if (type === MessageType.awareness) this.receiveAwareness(conn, decoding.readVarUint8Array(decoder));
+      else throw new Error(`unknown message type ${type}`);
+    } catch (error) {
+      log.warn("closing connection after a malformed frame", {
+        room: this.id,
+        user: conn.member.userId,
+        reason: (error as Error).message.slice(0, 120),
+      });
+      conn.close(CloseCode.malformed, "Malformed message");
+    }
+  }
+
+  private receiveSync(conn: Connection, decoder: decoding.Decoder): void {
+    const subType = decoding.readVarUint(decoder);
+    if (subType === syncProtocol.messageYjsSyncStep1) {
+      const stateVector = decoding.readVarUint8Array(decoder);
+      conn.send(message(MessageType.sync, (e) => syncProtocol.writeSyncStep2(e, this.doc, stateVector)));
+      return;
+    }
+    if (subType !== syncProtocol.messageYjsSyncStep2 && subType !== syncProtocol.messageYjsUpdate) {
+      throw new Error(`unknown sync message ${subType}`);
+    }
+    const update = decoding.readVarUint8Array(decoder);
+    // Decoding in full first means a corrupt update is refused before anything is applied.
+    const decoded = Y.decodeUpdate(update);
+    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return; // nothing to apply
+    if (!can(conn.member.role, "agreement:edit")) {
+      this.refuse(conn, "Only partners can change the agreement.");
+      return;
+    }
+    Y.applyUpdate(this.doc, update, conn);
+  }
+
+  private receiveAwareness(conn: Connection, update: Uint8Array): void {
+    const entries = sanitizeAwareness(decodeAwarenessUpdate(update), conn, conn.user, (id) => this.awarenessOwner(id));
+    if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(entries), conn);
+  }
+
+  private awarenessOwner(clientId: number): Connection | undefined {
+    for (const c of this.connections) if (c.awarenessIds.has(clientId)) return c;
+    return undefined;
+  }
+
+  private refuse(conn: Connection, why: string): void {
+    const notice: Notice = { kind: "update-refused", message: why };
+    conn.send(message(MessageType.notice, (e) => encoding.writeVarString(e, JSON.stringify(notice))));
+    log.warn("update refused", { room: this.id, user: conn.member.userId, role: conn.member.role });
+  }
+
+  private savedMessage(): Uint8Array {
+    return message(MessageType.saved, (e) => encoding.writeVarUint8Array(e, this.committed));
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.closed) return;
+    this.flushScheduled = true;
+    // setImmediate lets every frame already read from the sockets join this batch.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  /**
+   * Group commit: one transaction takes everything queued; updates arriving meanwhile wait for
+   * the next. Clients are told "saved" only after the commit returns.
+   */
+  flush(): Promise<void> {
+    if (!this.flushing) {
+      this.flushing = this.drain().finally(() => {
+        this.flushing = null;
+      });
+    }
+    return this.flushing;
+  }
+
+  get hasUnsavedChanges(): boolean {
+    return this.pending.length > 0 || this.flushing !== null;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      // Every applied update is in `batch` or already committed, so this is exactly the state
+      // that will be committed when the append returns.
+      const snapshot = Y.encodeSnapshot(Y.snapshot(this.doc));
+      try {
+        await this.store.append(this.id, batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch));
+      } catch (error) {
+        this.pending = batch.concat(this.pending);
+        this.failures++;
+        const wait = Math.min(100 * 2 ** this.failures, 5_000);
+        log.error("could not save room updates; retrying", {
+          room: this.id,
+          attempt: this.failures,
+          retryInMs: wait,
+          reason: (error as Error).message.slice(0, 200),
+        });
+        if (this.closed && this.failures > 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        continue;
+      }
+      this.failures = 0;
+      this.committed = snapshot;
+      const saved = this.savedMessage();
+      for (const conn of this.connections) conn.send(saved);
+      if (++this.rowsSinceCompaction >= this.options.compactionThreshold) await this.compact();
+    }
+  }
+
+  private async compact(): Promise<void> {
+    try {
+      const { rowsBefore } = await this.store.compact(this.id);
+      this.rowsSinceCompaction = 1;
+      log.info("compacted room log", { room: this.id, rowsBefore });
+    } catch (error) {
+      // Nothing is lost: the rows are still there, and the next flush tries again.
+      log.error("could not compact room log", { room: this.id, reason: (error as Error).message.slice(0, 200) });
+    }
+  }
+
+  /** Final flush, then free the doc. Connections must already be gone or closed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+    this.doc.off("update", this.onDocUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Live rooms by id: loaded from Postgres on first join (concurrent joins share one load),
+ * unloaded after a final flush once the last member has left and a short grace period passed
+ * (a page reload should not reload the room).
+ */
+import type { WebSocket } from "ws";
+import { MAX_FRAME_BYTES, CloseCode } from "@/app/lib/wire";
+import { log } from "../log";
+import { Connection, LiveRoom, type RoomMember } from "./live-room";
+import type { RoomStore } from "./room-store";
+
+export interface RegistryOptions {
+  compactionThreshold: number;
+  unloadDelayMs: number;
+  /** How often dead sockets are detected with a ping. */
+  heartbeatMs?: number;
+}
+
+export class RoomRegistry {
+  private readonly rooms = new Map<string, LiveRoom>();
+  private readonly loading = new Map<string, Promise<LiveRoom>>();
+  private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private shuttingDown = false;
+
+  constructor(
+    private readonly store: RoomStore,
+    private readonly options: RegistryOptions,
+  ) {
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatMs ?? 30_000);
+    this.heartbeat.unref();
+  }
+
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  /** Attaches an accepted websocket to its room. */
+  async connect(ws: WebSocket, roomId: string, member: RoomMember): Promise<void> {
+    const conn = new Connection(ws, member);
+    // Frames that arrive while the room loads are kept in order and replayed.
+    const early: Uint8Array[] = [];
+    let room: LiveRoom | null = null;
+    ws.on("message", (data, isBinary) => {
+      const bytes = toBytes(data);
+      if (!isBinary || bytes.byteLength > MAX_FRAME_BYTES) {
+        conn.close(CloseCode.malformed, "Expected a binary Yjs message");
+        return;
+      }
+      if (room) room.receive(conn, bytes);
+      else early.push(bytes);
+    });
+    ws.on("pong", () => {
+      conn.alive = true;
+    });
+    ws.on("close", () => {
+      room?.leave(conn);
+    });
+    ws.on("error", () => ws.terminate());
+
+    try {
+      room = await this.load(roomId);
+    } catch (error) {
+      log.error("could not load room", { room: roomId, reason: (error as Error).message.slice(0, 200) });
+      conn.close(CloseCode.internalError, "Could not open this room right now");
+      return;
+    }
+    if (ws.readyState !== ws.OPEN) {
+      this.scheduleUnloadIfEmpty(room);
+      return;
+    }
+    this.cancelUnload(roomId);
+    room.join(conn);
+    for (const bytes of early.splice(0)) room.receive(conn, bytes);
+  }
+
+  private load(roomId: string): Promise<LiveRoom> {
+    const live = this.rooms.get(roomId);
+    if (live) return Promise.resolve(live);
+    let pending = this.loading.get(roomId);
+    if (!pending) {
+      pending = (async () => {
+        const loaded = await this.store.load(roomId);
+        let rows = loaded.rows;
+        if (rows >= this.options.compactionThreshold) {
+          try {
+            await this.store.compact(roomId);
+            rows = 1;
+          } catch (error) {
+            log.error("could not compact room log on load", { room: roomId, reason: (error as Error).message.slice(0, 200) });
+          }
+        }
+        const room = new LiveRoom(roomId, loaded.doc, rows, this.store, {
+          compactionThreshold: this.options.compactionThreshold,
+          onEmpty: (r) => this.scheduleUnloadIfEmpty(r),
+        });
+        this.rooms.set(roomId, room);
+        return room;
+      })().finally(() => this.loading.delete(roomId));
+      this.loading.set(roomId, pending);
+    }
+    return pending;
+  }
+
+  private scheduleUnloadIfEmpty(room: LiveRoom): void {
+    if (room.connections.size > 0 || this.shuttingDown) return;
+    this.cancelUnload(room.id);
+    const timer = setTimeout(() => {
+      this.unloadTimers.delete(room.id);
+      void this.unload(room);
+    }, this.options.unloadDelayMs);
+    timer.unref();
+    this.unloadTimers.set(room.id, timer);
+  }
+
+  private cancelUnload(roomId: string): void {
+    const timer = this.unloadTimers.get(roomId);
+    if (timer) clearTimeout(timer);
+    this.unloadTimers.delete(roomId);
+  }
+
+  private async unload(room: LiveRoom): Promise<void> {
+    await room.flush();
+    // Someone may have joined while we were saving.
+    if (room.connections.size > 0 || this.rooms.get(room.id) !== room) return;
+    this.rooms.delete(room.id);
+    await room.close();
+    log.info("room unloaded", { room: room.id });
+  }
+
+  private checkHeartbeats(): void {
+    for (const room of this.rooms.values()) {
+      for (const conn of room.connections) {
+        if (!conn.alive) {
+          conn.ws.terminate();
+          continue;
+        }
+        conn.alive = false;
+        conn.ws.ping();
+      }
+    }
+  }
+
+  /** Closes every connection, then saves and frees every room. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    clearInterval(this.heartbeat);
+    for (const timer of this.unloadTimers.values()) clearTimeout(timer);
+    this.unloadTimers.clear();
+    await Promise.allSettled(this.loading.values());
+    for (const room of this.rooms.values()) {
+      for (const conn of room.connections) conn.close(CloseCode.goingAway, "Server restarting");
+    }
+    const results = await Promise.allSettled(Array.from(this.rooms.values(), (room) => room.close()));
+    for (const r of results) {
+      if (r.status === "rejected") log.error("could not save a room while shutting down", { reason: String(r.reason) });
+    }
+    this.rooms.clear();
+  }
+}
+
+function toBytes(data: WebSocket.RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,39 @@
+/**
+ * The composition root shared by the custom server and the code Next.js runs.
+ *
+ * Next bundles route handlers and pages separately from server/index.ts, so a module-level
+ * singleton would exist twice (two PGlite instances on one folder would corrupt it). The server
+ * builds everything once and hangs it on globalThis; Next-side code reads it from here and
+ * imports only types from server/services.
+ */
+import type { Config } from "./config";
+import type { Accounts } from "./services/accounts";
+import type { Invites } from "./services/invites";
+import type { RateLimiter } from "./services/rate-limit";
+import type { Rooms } from "./services/rooms";
+
+export interface Runtime {
+  config: Config;
+  driver: "postgres" | "pglite";
+  /** Answers when the database does. */
+  ping(): Promise<void>;
+  accounts: Accounts;
+  rooms: Rooms;
+  invites: Invites;
+  rateLimiter: RateLimiter;
+}
+
+const KEY = Symbol.for("mend.runtime");
+type Holder = { [KEY]?: Runtime };
+
+export function setRuntime(runtime: Runtime | undefined): void {
+  (globalThis as Holder)[KEY] = runtime;
+}
+
+export function getRuntime(): Runtime {
+  const runtime = (globalThis as Holder)[KEY];
+  if (!runtime) {
+    throw new Error("Mend's runtime is not set up: start the app with `npm start` (server/index.ts), not `next start`.");
+  }
+  return runtime;
+}

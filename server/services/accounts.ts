@@ -1,0 +1,96 @@
+import { hash, verify } from "@node-rs/argon2";
+import { eq } from "drizzle-orm";
+import { signUpSchema } from "@/app/lib/api-schemas";
+import type { Database } from "@/db/client";
+import { users } from "@/db/schema";
+import { AppError } from "../errors";
+import type { RateLimiter } from "./rate-limit";
+
+/** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. (2 is Algorithm.Argon2id, a const enum.) */
+const ARGON2 = { algorithm: 2 as const, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const SIGN_IN_LIMITS = {
+  /** Failed attempts for one e-mail address in 15 minutes. */
+  perEmail: { max: 10, windowSeconds: 15 * 60 },
+  /** Attempts from one address in 15 minutes. */
+  perIp: { max: 50, windowSeconds: 15 * 60 },
+};
+export const SIGN_UP_LIMIT_PER_IP = { max: 20, windowSeconds: 60 * 60 };
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export class SignInRateLimited extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super("Too many sign-in attempts");
+    this.name = "SignInRateLimited";
+  }
+}
+
+export function createAccounts(db: Database, limiter: RateLimiter) {
+  // Verifying against this when the e-mail is unknown keeps the answer's timing the same,
+  // so sign-in does not reveal who has an account.
+  const dummyHash = hash("not a password anyone has", ARGON2);
+
+  return {
+    async signUp(input: unknown, ip: string): Promise<PublicUser> {
+      const parsed = signUpSchema.safeParse(input);
+      if (!parsed.success) {
+        const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "body"), i.message]));
+        throw new AppError("invalid_input", Object.values(fields)[0] ?? "Please check the form.", { fields });
+      }
+      const limit = await limiter.hit({ key: `signup:ip:${ip}`, ...SIGN_UP_LIMIT_PER_IP });
+      if (!limit.allowed) {
+        throw new AppError("rate_limited", "Too many new accounts from this network. Please try again later.", {
+          retryAfterSeconds: limit.retryAfterSeconds,
+        });
+      }
+      const { email, password, name } = parsed.data;
+      const passwordHash = await hash(password, ARGON2);
+      const [row] = await db
+        .insert(users)
+        .values({ email, name, passwordHash })
+        .onConflictDoNothing({ target: users.email })
+        .returning({ id: users.id, email: users.email, name: users.name });
+      if (!row) throw new AppError("conflict", "An account with this e-mail address already exists. Try signing in.");
+      return row;
+    },
+
+    /**
+     * Returns the user when the password matches, null when it does not.
+     * Throws SignInRateLimited when this e-mail or this address has tried too often.
+     */
+    async verifyCredentials(emailInput: string, password: string, ip: string): Promise<PublicUser | null> {
+      const email = emailInput.trim().toLowerCase();
+      const ipLimit = await limiter.hit({ key: `signin:ip:${ip}`, ...SIGN_IN_LIMITS.perIp });
+      if (!ipLimit.allowed) throw new SignInRateLimited(ipLimit.retryAfterSeconds);
+      const emailKey = { key: `signin:email:${email}`, ...SIGN_IN_LIMITS.perEmail };
+      const emailLimit = await limiter.exceeded(emailKey);
+      if (emailLimit.exceeded) throw new SignInRateLimited(emailLimit.retryAfterSeconds);
+
+      const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+      const ok = user
+        ? await verify(user.passwordHash, password).catch(() => false)
+        : (await verify(await dummyHash, password).catch(() => false)) && false;
+      if (!user || !ok) {
+        await limiter.hit(emailKey);
+        return null;
+      }
+      return { id: user.id, email: user.email, name: user.name };
+    },
+
+    async findById(id: string): Promise<PublicUser | null> {
+      const [user] = await db
+        .select({ id: users.id, email: users.email, name: users.name })
+        .from(users)
+        .where(eq(users.id, id))
+        .limit(1);
+      return user ?? null;
+    },
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;

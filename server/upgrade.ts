@@ -1,0 +1,112 @@
+/**
+ * Every websocket upgrade is routed here, and every one of ours is authenticated before it is
+ * accepted: no session → 401; a room one is not in (or that does not exist) → 403; a malformed
+ * room id → 404. A refusal is an HTTP response on the upgrade, never an accepted socket.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Server as EngineServer } from "engine.io";
+import { WebSocketServer } from "ws";
+import { roomIdSchema } from "@/app/lib/api-schemas";
+import { MAX_FRAME_BYTES } from "@/app/lib/wire";
+import { readSession } from "./auth/session-cookie";
+import { log } from "./log";
+import type { AuthedRequest } from "./realtime/socketio";
+import type { RoomRegistry } from "./rooms/registry";
+import type { Accounts } from "./services/accounts";
+import type { Rooms } from "./services/rooms";
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  503: "Service Unavailable",
+};
+
+export function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\n` +
+      "Content-Type: application/json\r\n" +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      "Connection: close\r\n\r\n" +
+      body,
+  );
+}
+
+/** A cookie-authenticated websocket must come from our own pages (no cross-site hijacking). */
+export function sameOrigin(req: IncomingMessage, appUrl?: string): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true; // not a browser; browsers always send Origin on websockets
+  try {
+    const host = new URL(origin).host;
+    return host === req.headers.host || (appUrl !== undefined && host === new URL(appUrl).host);
+  } catch {
+    return false;
+  }
+}
+
+export interface UpgradeDeps {
+  secret: string;
+  appUrl?: string;
+  accounts: Accounts;
+  rooms: Rooms;
+  registry: RoomRegistry;
+  engine: EngineServer;
+  /** Next.js's own upgrades (HMR in development). */
+  nextUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+}
+
+export function createUpgradeRouter(deps: UpgradeDeps) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+
+  async function authenticate(req: IncomingMessage, socket: Duplex): Promise<string | null> {
+    if (!sameOrigin(req, deps.appUrl)) {
+      refuseUpgrade(socket, 403, "forbidden", "Cross-site connections are not allowed.");
+      return null;
+    }
+    const session = await readSession(req.headers.cookie, deps.secret);
+    if (!session || !(await deps.accounts.findById(session.userId))) {
+      refuseUpgrade(socket, 401, "unauthenticated", "Please sign in first.");
+      return null;
+    }
+    return session.userId;
+  }
+
+  return async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+    socket.on("error", () => socket.destroy());
+    const pathname = (req.url ?? "/").split("?")[0]!;
+    try {
+      if (pathname.startsWith("/socket.io/")) {
+        const userId = await authenticate(req, socket);
+        if (!userId) return;
+        (req as AuthedRequest).mendUserId = userId;
+        deps.engine.handleUpgrade(req, socket, head);
+        return;
+      }
+      if (pathname.startsWith("/yjs/")) {
+        const roomId = decodeURIComponent(pathname.slice("/yjs/".length));
+        if (!roomIdSchema.safeParse(roomId).success) {
+          refuseUpgrade(socket, 404, "not_found", "There is no room at this address.");
+          return;
+        }
+        const userId = await authenticate(req, socket);
+        if (!userId) return;
+        const member = await deps.rooms.member(roomId, userId);
+        if (!member) {
+          refuseUpgrade(socket, 403, "forbidden", "You are not a member of this room.");
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          void deps.registry.connect(ws, roomId, member);
+        });
+        return;
+      }
+      deps.nextUpgrade(req, socket, head);
+    } catch (error) {
+      log.error("upgrade failed", { path: pathname.slice(0, 80), reason: (error as Error).message.slice(0, 200) });
+      refuseUpgrade(socket, 503, "unavailable", "Please try again in a moment.");
+    }
+  };
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { ACTIONS, can, type Action, type Role } from "@/app/lib/permissions";
+
+/** The whole table, written out: a change to who may do what must change this test too. */
+const EXPECTED: Record<Action, Record<Role | "none", boolean>> = {
+  "room:enter": { partner: true, therapist: true, none: false },
+  "agreement:edit": { partner: true, therapist: false, none: false },
+  "invite:create:partner": { partner: true, therapist: true, none: false },
+  "invite:create:therapist": { partner: true, therapist: false, none: false },
+  "invite:list": { partner: true, therapist: true, none: false },
+  "invite:revoke": { partner: true, therapist: true, none: false },
+};
+
+describe("permissions", () => {
+  for (const action of ACTIONS) {
+    for (const role of ["partner", "therapist", "none"] as const) {
+      it(`${role} ${EXPECTED[action][role] ? "may" : "may not"} ${action}`, () => {
+        expect(can(role === "none" ? null : role, action)).toBe(EXPECTED[action][role]);
+      });
+    }
+  }
+
+  it("covers every action", () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...ACTIONS].sort());
+  });
+});

@@ -1,0 +1,32 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+const integration = ["tests/integration/**/*.test.ts"];
+
+/**
+ * unit: pure rules. integration: the real server (child process, port 0) on PGlite, and again on
+ * Postgres when DATABASE_URL is set. e2e: Chromium, two contexts for two partners; scripts/test.mjs
+ * leaves it out, saying so, when no Chromium is found.
+ */
+export default defineConfig({
+  resolve: {
+    tsconfigPaths: true,
+    alias: { "server-only": path.join(root, "tests/helpers/server-only-stub.ts") },
+  },
+  test: {
+    globalSetup: ["tests/helpers/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: each integration file starts its own server process.
+    maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      { extends: true, test: { name: "integration-pglite", include: integration, env: { TEST_DB: "pglite" } } },
+      ...(process.env.DATABASE_URL
+        ? [{ extends: true, test: { name: "integration-postgres", include: integration, env: { TEST_DB: "postgres" } } }]
+        : []),
+      { extends: true, test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], fileParallelism: false } },
+    ],
+  },
+});
