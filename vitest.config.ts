@@ -24,7 +24,7 @@ export default defineConfig({
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       { extends: true, test: { name: "integration-pglite", include: integration, env: { TEST_DB: "pglite" } } },
       ...(process.env.DATABASE_URL
-        ? [{ extends: true, test: { name: "integration-postgres", include: integration, env: { TEST_DB: "postgres" } } }]
+        ? [{ extends: true as const, test: { name: "integration-postgres", include: integration, env: { TEST_DB: "postgres" } } }]
         : []),
       { extends: true, test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], fileParallelism: false } },
     ],

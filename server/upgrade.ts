@@ -1,7 +1,8 @@
 /**
  * Every websocket upgrade is routed here, and every one of ours is authenticated before it is
  * accepted: no session → 401; a room one is not in (or that does not exist) → 403; a malformed
- * room id → 404. A refusal is an HTTP response on the upgrade, never an accepted socket.
+ * room id or an unknown path → 404. A refusal is an HTTP response on the upgrade, never an
+ * accepted socket. Only /_next/ upgrades (development HMR) are handed to Next.js.
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -103,7 +104,12 @@ export function createUpgradeRouter(deps: UpgradeDeps) {
         });
         return;
       }
-      deps.nextUpgrade(req, socket, head);
+      if (pathname.startsWith("/_next/")) {
+        deps.nextUpgrade(req, socket, head); // HMR in development
+        return;
+      }
+      // Next leaves other upgrades hanging; answer them.
+      refuseUpgrade(socket, 404, "not_found", "There is nothing to connect to at this address.");
     } catch (error) {
       log.error("upgrade failed", { path: pathname.slice(0, 80), reason: (error as Error).message.slice(0, 200) });
       refuseUpgrade(socket, 503, "unavailable", "Please try again in a moment.");

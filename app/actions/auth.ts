@@ -3,6 +3,7 @@
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { signInMessage } from "@/app/lib/auth-messages";
 import { signIn, signOut } from "@/server/auth/nextauth";
 import { isAppError } from "@/server/errors";
 import { getRuntime } from "@/server/runtime";
@@ -26,13 +27,7 @@ async function signInOrMessage(email: string, password: string, next: string): P
   } catch (error) {
     if (error instanceof AuthError) {
       const code = (error as AuthError & { code?: string }).code;
-      if (code === "rate_limited") {
-        return {
-          error: "There have been too many sign-in attempts. For your safety, please wait 15 minutes and try again.",
-          values: { email },
-        };
-      }
-      return { error: "That e-mail and password do not match an account. Please check them and try again.", values: { email } };
+      return { error: signInMessage(code), values: { email } };
     }
     throw error; // the redirect after a successful sign-in
   }

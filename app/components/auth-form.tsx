@@ -8,10 +8,11 @@ interface Props {
   mode: "signin" | "signup";
   action: (prev: FormState, form: FormData) => Promise<FormState>;
   next?: string;
+  initialError?: string;
 }
 
-export function AuthForm({ mode, action, next }: Props) {
-  const [state, formAction, pending] = useActionState(action, {});
+export function AuthForm({ mode, action, next, initialError }: Props) {
+  const [state, formAction, pending] = useActionState(action, initialError ? { error: initialError } : {});
   const other = mode === "signin" ? "/signup" : "/signin";
   const otherHref = next ? `${other}?next=${encodeURIComponent(next)}` : other;
   const fieldError = (name: string) => state.fields?.[name];

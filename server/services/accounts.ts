@@ -12,7 +12,7 @@ const ARGON2 = { algorithm: 2 as const, memoryCost: 19_456, timeCost: 2, paralle
 export const SIGN_IN_LIMITS = {
   /** Failed attempts for one e-mail address in 15 minutes. */
   perEmail: { max: 10, windowSeconds: 15 * 60 },
-  /** Attempts from one address in 15 minutes. */
+  /** Failed attempts from one network address in 15 minutes. */
   perIp: { max: 50, windowSeconds: 15 * 60 },
 };
 export const SIGN_UP_LIMIT_PER_IP = { max: 20, windowSeconds: 60 * 60 };
@@ -65,18 +65,18 @@ export function createAccounts(db: Database, limiter: RateLimiter) {
      */
     async verifyCredentials(emailInput: string, password: string, ip: string): Promise<PublicUser | null> {
       const email = emailInput.trim().toLowerCase();
-      const ipLimit = await limiter.hit({ key: `signin:ip:${ip}`, ...SIGN_IN_LIMITS.perIp });
-      if (!ipLimit.allowed) throw new SignInRateLimited(ipLimit.retryAfterSeconds);
+      // Failures are counted, per address and per e-mail; people who get it right are never slowed.
+      const ipKey = { key: `signin:ip:${ip}`, ...SIGN_IN_LIMITS.perIp };
       const emailKey = { key: `signin:email:${email}`, ...SIGN_IN_LIMITS.perEmail };
-      const emailLimit = await limiter.exceeded(emailKey);
-      if (emailLimit.exceeded) throw new SignInRateLimited(emailLimit.retryAfterSeconds);
-
+      for (const limit of [ipKey, emailKey]) {
+        const state = await limiter.exceeded(limit);
+        if (state.exceeded) throw new SignInRateLimited(state.retryAfterSeconds);
+      }
       const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-      const ok = user
-        ? await verify(user.passwordHash, password).catch(() => false)
-        : (await verify(await dummyHash, password).catch(() => false)) && false;
+      // An unknown e-mail is checked against a dummy hash so the answer takes as long.
+      const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
       if (!user || !ok) {
-        await limiter.hit(emailKey);
+        await Promise.all([limiter.hit(ipKey), limiter.hit(emailKey)]);
         return null;
       }
       return { id: user.id, email: user.email, name: user.name };

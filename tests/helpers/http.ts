@@ -15,7 +15,7 @@ function cookiesFrom(res: Response): string[] {
 }
 
 export async function signUp(base: string, name = "Sam"): Promise<Omit<Person, "cookie">> {
-  const email = `${name.toLowerCase()}-${randomBytes(4).toString("hex")}@example.org`;
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomBytes(4).toString("hex")}@example.org`;
   const password = `pw-${randomBytes(8).toString("hex")}`;
   const res = await fetch(`${base}/api/signup`, {
     method: "POST",

@@ -92,7 +92,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
-    env,
+    env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -136,7 +136,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 export async function startServerExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
-    env: { ...(process.env as Record<string, string>), NODE_ENV: "production", ...env },
+    env: { ...process.env, NODE_ENV: "production", ...env } as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -1,0 +1,96 @@
+/**
+ * What is saved stays saved: a clean stop flushes every room, and a kill -9 after "Saved" loses
+ * nothing. Also compaction, unloading, the embedded database's lock and start-up validation.
+ */
+import { describe, expect, it } from "vitest";
+import { addAgreementItem, commitmentText, findAgreementItem, readAgreement } from "@/app/lib/room-doc";
+import { pairedRoom, signIn, waitFor } from "../helpers/http";
+import { startServer, startServerExpectingFailure, TEST_DB } from "../helpers/server";
+import { connectY } from "../helpers/yjs-client";
+
+describe("durability", () => {
+  it("SIGKILL right after 'Saved' loses nothing: the edits are there after a restart", async () => {
+    const first = await startServer();
+    const { a, roomId } = await pairedRoom(first.url);
+    const ana = await connectY(first.url, roomId, a.cookie);
+    addAgreementItem(ana.doc, { id: "k", createdBy: a.id, commitment: "" });
+    const text = commitmentText(findAgreementItem(ana.doc, "k")!.item);
+    for (const ch of "No contact, and I tell you if contacted.") text.insert(text.length, ch);
+    await ana.waitSaved();
+    await first.kill();
+    ana.close();
+
+    const second = await startServer({ database: first.database });
+    const cookie = await signIn(second.url, a.email, a.password);
+    const again = await connectY(second.url, roomId, cookie);
+    expect(readAgreement(again.doc)).toEqual([expect.objectContaining({ id: "k", commitment: "No contact, and I tell you if contacted." })]);
+    again.close();
+    await second.stop();
+    await second.database.drop();
+  });
+
+  it("SIGTERM flushes edits not yet saved and exits cleanly (code 0)", async () => {
+    const first = await startServer({ env: { ROOM_UNLOAD_DELAY_MS: "60000" } });
+    const { a, b, roomId } = await pairedRoom(first.url);
+    const ana = await connectY(first.url, roomId, a.cookie);
+    const ben = await connectY(first.url, roomId, b.cookie);
+    const closed = ana.closed;
+    for (let i = 0; i < 30; i++) addAgreementItem(ana.doc, { id: `i${i}`, createdBy: a.id, commitment: `item ${i}` });
+    // Ben has them once the server has applied them, which is before they are committed:
+    // stop at once, without waiting for "saved".
+    await waitFor(() => readAgreement(ben.doc).length === 30, "edits applied on the server");
+    expect(await first.stop()).toBe(0);
+    expect(first.logs()).toContain("stopped cleanly");
+    expect((await closed).code).toBe(1001);
+
+    const second = await startServer({ database: first.database });
+    const cookie = await signIn(second.url, a.email, a.password);
+    const again = await connectY(second.url, roomId, cookie);
+    expect(readAgreement(again.doc)).toHaveLength(30);
+    again.close();
+    await second.stop();
+    await second.database.drop();
+  });
+
+  it("compacts a long update log into one snapshot and loads it back intact", async () => {
+    const server = await startServer({ env: { COMPACTION_THRESHOLD: "5" } });
+    const { a, roomId } = await pairedRoom(server.url);
+    const ana = await connectY(server.url, roomId, a.cookie);
+    for (let i = 0; i < 12; i++) {
+      addAgreementItem(ana.doc, { id: `c${i}`, createdBy: a.id, commitment: `commitment ${i}` });
+      await ana.waitSaved(); // one commit (one row) per edit
+    }
+    await waitFor(() => server.logs().includes("compacted room log"), "compaction");
+    if (TEST_DB === "postgres") {
+      const [row] = await server.database.sql!`select count(*)::int as n from room_updates where room_id = ${roomId}`;
+      expect(row!.n).toBeLessThan(6);
+    }
+    ana.close();
+    await waitFor(() => server.logs().includes(`room unloaded room=${roomId}`), "unload after the last member left");
+    const again = await connectY(server.url, roomId, a.cookie);
+    expect(readAgreement(again.doc).map((i) => i.commitment)).toEqual(Array.from({ length: 12 }, (_, i) => `commitment ${i}`));
+    again.close();
+    await server.stop();
+    await server.database.drop();
+  });
+});
+
+describe("start-up", () => {
+  it.skipIf(TEST_DB === "postgres")("a second process cannot open the same embedded database folder", async () => {
+    const first = await startServer();
+    const second = await startServerExpectingFailure({ PORT: "0", DATA_DIR: first.database.dataDir });
+    expect(second.code).toBe(1);
+    expect(second.output).toMatch(/Another Mend process \(pid \d+\) is using the embedded database/);
+    expect(second.output).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    // the first one is unharmed
+    expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
+    await first.stop();
+  });
+
+  it("refuses invalid configuration with a message naming the setting", async () => {
+    const result = await startServerExpectingFailure({ PORT: "not-a-port" });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("Mend cannot start because its configuration is not valid");
+    expect(result.output).toContain("PORT");
+  });
+});
