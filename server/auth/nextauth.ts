@@ -41,6 +41,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         } catch (error) {
           // Compared by name: the error class lives in the custom server's copy of the module.
           if (error instanceof Error && error.name === "SignInRateLimited") throw new TooManyAttempts();
+          if (error instanceof CredentialsSignin) throw error;
+          console.error("[mend] error sign-in failed unexpectedly", error);
           throw error;
         }
       },

@@ -1,4 +1,4 @@
-import { lt, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { rateLimits } from "@/db/schema";
 
@@ -41,7 +41,8 @@ export function createRateLimiter(db: Database) {
       const rows = await db
         .select({ count: rateLimits.count })
         .from(rateLimits)
-        .where(sql`${rateLimits.key} = ${limit.key} and ${rateLimits.windowStart} = ${start}`);
+        // Through the columns, so the Date is encoded the same way by both drivers.
+        .where(and(eq(rateLimits.key, limit.key), eq(rateLimits.windowStart, start)));
       return { exceeded: (rows[0]?.count ?? 0) >= limit.max, retryAfterSeconds };
     },
 

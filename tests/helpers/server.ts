@@ -134,9 +134,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 
 /** Spawns the server expecting it to refuse to start; resolves its exit code and output. */
 export async function startServerExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  // Only what the test passes: DATABASE_URL from the environment would pick another database.
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  void _ignored;
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", ...env } as NodeJS.ProcessEnv,
+    env: { ...inherited, NODE_ENV: "production", ...env } as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -61,7 +61,7 @@ export function InvitePanel({
             <input id="invite-link" readOnly value={link.url} className="field font-mono text-sm" onFocus={(e) => e.target.select()} />
             <button
               type="button"
-              className="btn-primary"
+              className="btn-primary whitespace-nowrap"
               onClick={async () => {
                 try {
                   await navigator.clipboard.writeText(link.url);

@@ -54,9 +54,13 @@ export function RoomView({ roomId, title, me, members }: Props) {
   const [focusId, setFocusId] = useState<string | null>(null);
 
   const onlineIds = new Set(room.peers.map((p) => p.userId));
-  const others = members.filter((m) => m.userId !== me.userId);
+  // Members known when the page loaded, plus anyone who joined since (they appear via presence).
+  const others = [...members.filter((m) => m.userId !== me.userId)];
+  for (const p of room.peers) {
+    if (p.userId !== me.userId && !others.some((m) => m.userId === p.userId)) others.push({ userId: p.userId, name: p.name, role: p.role });
+  }
   const typingNames = [...new Set(room.peers.filter((p) => p.typing && p.userId !== me.userId).map((p) => p.name))];
-  const partnerCount = members.filter((m) => m.role === "partner").length;
+  const partnerCount = [me, ...others].filter((m) => m.role === "partner").length;
 
   return (
     <div className="space-y-6">

@@ -88,6 +88,9 @@ export function useLiveRoom(roomId: string): LiveRoom {
       setPeers(list);
     };
     provider.awareness.on("change", onAwareness);
+    // A fresh awareness state has clock 0, which peers ignore (they only take newer clocks);
+    // publishing a real state first makes us visible at once instead of after the 15 s renewal.
+    provider.awareness.setLocalState({ typing: null, cursor: null });
     provider.connect();
 
     const socket = io({ path: "/socket.io", transports: ["websocket"] });
