@@ -102,11 +102,14 @@ export function createInvites(db: Database, roomsService: Rooms, limiter: RateLi
     },
 
     /** What the invite page shows a signed-in visitor before they accept. */
-    async preview(token: string): Promise<{ state: InviteState; role: Role; roomTitle: string; invitedBy: string } | null> {
+    async preview(
+      token: string,
+    ): Promise<{ state: InviteState; role: Role; roomId: string; roomTitle: string; invitedBy: string } | null> {
       if (!inviteTokenSchema.safeParse(token).success) return null;
       const [row] = await db
         .select({
           role: invites.role,
+          roomId: invites.roomId,
           usedAt: invites.usedAt,
           revokedAt: invites.revokedAt,
           expiresAt: invites.expiresAt,
@@ -119,7 +122,7 @@ export function createInvites(db: Database, roomsService: Rooms, limiter: RateLi
         .where(eq(invites.tokenHash, hashInviteToken(token)))
         .limit(1);
       if (!row) return null;
-      return { state: stateOf(row), role: row.role, roomTitle: row.roomTitle, invitedBy: row.invitedBy };
+      return { state: stateOf(row), role: row.role, roomId: row.roomId, roomTitle: row.roomTitle, invitedBy: row.invitedBy };
     },
 
     /**

@@ -81,9 +81,12 @@ it("two partners pair through an invite link and co-edit one commitment live", a
   await expect.poll(() => anaBox.inputValue()).toBe(merged);
   await expect.poll(() => benBox.inputValue()).toBe(merged);
 
-  // Ben sees where Ana's caret is, labelled with her name
+  // Ben sees where Ana's caret is, and her name on it while she types
   await anaBox.focus();
-  await expect.poll(() => ben.getByTestId("agreement-item").first().locator("[aria-hidden=true]").first().textContent()).toContain("Ana");
+  await expect.poll(() => ben.getByTestId("agreement-item").first().locator('[data-caret="Ana"]').count()).toBe(1);
+  await ana.keyboard.type(" ");
+  await expect.poll(() => ben.getByTestId("agreement-item").first().locator('[data-caret="Ana"]').textContent()).toBe("Ana");
+  await ana.keyboard.press("Backspace");
 
   // "Saved" only when committed
   await expect.poll(() => ana.getByTestId("save-state").getAttribute("data-state")).toBe("saved");
@@ -103,4 +106,10 @@ it("two partners pair through an invite link and co-edit one commitment live", a
   expect(await cy.getByLabel("Commitment 1").count()).toBe(0);
   await cy.goto(inviteUrl);
   await expect.poll(() => cy.locator("main").textContent()).toContain("already been used");
+
+  // someone checking a link for their own room is told so, not offered to join again
+  await ana.goto(inviteUrl);
+  await expect.poll(() => ana.getByRole("heading", { level: 1 }).textContent()).toBe("You are already in “Our Sunday talks”");
+  await ana.getByRole("link", { name: "Open the room" }).click();
+  await ana.waitForURL(roomUrl);
 });

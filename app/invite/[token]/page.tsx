@@ -26,7 +26,20 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       </div>
     );
   }
-  const invite = await getRuntime().invites.preview(token);
+  const runtime = getRuntime();
+  const invite = await runtime.invites.preview(token);
+  if (invite && (await runtime.rooms.member(invite.roomId, user.id))) {
+    // Someone checking the link they made: accepting would change nothing.
+    return (
+      <div className="card mx-auto max-w-md space-y-3">
+        <h1 className="text-2xl font-semibold">You are already in “{invite.roomTitle}”</h1>
+        <p>This link is for the person you invite{invite.state === "valid" ? "; it still works for them" : ""}.</p>
+        <Link href={`/rooms/${invite.roomId}`} className="btn-primary">
+          Open the room
+        </Link>
+      </div>
+    );
+  }
   if (!invite || invite.state !== "valid") {
     const why = !invite
       ? "We could not find this invite. Please check that the whole link was copied."
@@ -49,7 +62,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     <div className="card mx-auto max-w-md space-y-4">
       <h1 className="text-2xl font-semibold">Join “{invite.roomTitle}”</h1>
       <p>
-        {invite.invitedBy} invited you to join as {invite.role === "partner" ? "a partner" : "their therapist"}.
+        {invite.invitedBy} invited you to join as {invite.role === "partner" ? "a partner" : "the therapist for this room"}.
       </p>
       <AcceptInvite token={token} />
     </div>

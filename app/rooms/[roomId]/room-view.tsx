@@ -140,8 +140,9 @@ export function RoomView({ roomId, title, me, members }: Props) {
 function StatusBar({ connection, saveState }: { connection: ConnectionState; saveState: SaveState | null }) {
   const dot = connection === "connected" ? "bg-emerald-600" : connection === "no-access" ? "bg-stone-500" : "bg-amber-500";
   return (
-    <div role="status" aria-live="polite" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
-      <span className="inline-flex items-center gap-2" data-testid="connection">
+    <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
+      {/* Connection changes are announced; the save state, which flips with every keystroke, is not. */}
+      <span role="status" className="inline-flex items-center gap-2" data-testid="connection">
         <span aria-hidden="true" className={`inline-block h-2.5 w-2.5 rounded-full ${dot}`} />
         {CONNECTION_TEXT[connection]}
       </span>

@@ -95,11 +95,22 @@ export function SharedTextarea({ id, itemId, text, awareness, peers, label, maxL
   let last = 0;
   for (const { peer, index } of carets) {
     pieces.push(value.slice(last, index));
+    // The name shows while they type; a resting caret is just a coloured bar.
     pieces.push(
-      <span key={peer.clientId} className="relative inline-block h-[1.2em] w-0 align-text-bottom" style={{ borderLeft: `2px solid ${peer.color}` }}>
-        <span className="absolute -top-5 left-0 whitespace-nowrap rounded px-1 text-xs font-medium text-white" style={{ backgroundColor: peer.color }}>
-          {peer.name}
-        </span>
+      <span
+        key={peer.clientId}
+        data-caret={peer.name}
+        className="relative inline-block h-[1.3em] w-0 align-text-bottom"
+        style={{ borderLeft: `2px solid ${peer.color}` }}
+      >
+        {peer.typing ? (
+          <span
+            className="absolute bottom-full left-0 whitespace-nowrap rounded px-1 text-[11px] font-medium leading-4 text-white"
+            style={{ backgroundColor: peer.color }}
+          >
+            {peer.name}
+          </span>
+        ) : null}
       </span>,
     );
     last = index;
@@ -109,7 +120,7 @@ export function SharedTextarea({ id, itemId, text, awareness, peers, label, maxL
   const shared = "w-full rounded-lg border px-3 py-2 font-[inherit] text-base leading-relaxed whitespace-pre-wrap break-words";
   return (
     <div className="relative">
-      <div aria-hidden="true" className={`${shared} pointer-events-none absolute inset-0 border-transparent text-transparent`}>
+      <div aria-hidden="true" className={`${shared} pointer-events-none absolute inset-0 z-10 border-transparent text-transparent`}>
         {pieces}
       </div>
       <textarea

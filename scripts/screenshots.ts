@@ -1,0 +1,70 @@
+/**
+ * Regenerates docs/screenshot-room.png and writes every main screen, desktop and phone, to
+ * SHOTS_DIR (default /tmp/mend-shots) for a look before a change is called done.
+ * Run: npx tsx scripts/screenshots.ts  (needs a build and Chromium)
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { launchChromium } from "../tests/helpers/browser";
+import { api, pairedRoom } from "../tests/helpers/http";
+import { PGLITE_TEMPLATE, ROOT } from "../tests/helpers/paths";
+import { startServer } from "../tests/helpers/server";
+import { openDatabase } from "../db/client";
+
+const out = process.env.SHOTS_DIR ?? "/tmp/mend-shots";
+mkdirSync(out, { recursive: true });
+await (await openDatabase({ dataDir: PGLITE_TEMPLATE })).close();
+const server = await startServer();
+const browser = await launchChromium();
+try {
+  const { a, b, roomId } = await pairedRoom(server.url, "Our Sunday talks");
+  const cookie = (c: string) => {
+    const [name, value] = c.split("=") as [string, string];
+    return { name, value, domain: "localhost", path: "/" };
+  };
+  const anon = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  for (const [name, url] of [["home", "/"], ["signup", "/signup"], ["signin", "/signin?error=CredentialsSignin&code=rate_limited"]]) {
+    await anon.goto(server.url + url);
+    await anon.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+  }
+  const inv = await api(server.url, "POST", `/api/rooms/${roomId}/invites`, { cookie: a.cookie, body: { role: "therapist" } });
+  await anon.goto(inv.body.url);
+  await anon.screenshot({ path: path.join(out, "invite-anon.png") });
+
+  const ctxA = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  await ctxA.addCookies([cookie(a.cookie)]);
+  const ctxB = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await ctxB.addCookies([cookie(b.cookie)]);
+  const pa = await ctxA.newPage();
+  const pb = await ctxB.newPage();
+  await pa.goto(`${server.url}/rooms`);
+  await pa.screenshot({ path: path.join(out, "dashboard.png"), fullPage: true });
+  await pa.goto(`${server.url}/invite/${inv.body.token}`);
+  await pa.screenshot({ path: path.join(out, "invite-member.png") });
+  await Promise.all([pa.goto(`${server.url}/rooms/${roomId}`), pb.goto(`${server.url}/rooms/${roomId}`)]);
+  await pa.getByText("Connected").waitFor();
+  await pb.getByText("Connected").waitFor();
+  await pa.getByRole("button", { name: "Add a commitment" }).click();
+  await pa.keyboard.type("I will tell you within a day if I am contacted by them.");
+  await pa.getByRole("button", { name: "Add a commitment" }).click();
+  await pb.getByLabel("Commitment 2").click();
+  await pb.keyboard.type("We both keep our evenings free for a ten minute check-in");
+  await pa.getByLabel("Commitment 2").click();
+  await pa.keyboard.press("End");
+  await pb.getByText("All changes saved").waitFor();
+  await pa.getByText("All changes saved").waitFor();
+  await pa.waitForTimeout(300);
+  await pa.screenshot({ path: path.join(ROOT, "docs", "screenshot-room.png") });
+  await pa.screenshot({ path: path.join(out, "room.png"), fullPage: true });
+  await pb.screenshot({ path: path.join(out, "room-phone.png"), fullPage: true });
+  const dark = await browser.newContext({ viewport: { width: 1100, height: 760 }, colorScheme: "dark" });
+  await dark.addCookies([cookie(a.cookie)]);
+  const pd = await dark.newPage();
+  await pd.goto(`${server.url}/rooms/${roomId}`);
+  await pd.getByText("Connected").waitFor();
+  await pd.screenshot({ path: path.join(out, "room-dark.png"), fullPage: true });
+  console.log(`screenshots in ${out} and docs/screenshot-room.png`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
