@@ -50,3 +50,19 @@ export async function acceptInviteAction(token: string): Promise<ActionResult> {
   if ("ok" in result) return result;
   redirect(`/rooms/${result.roomId}`);
 }
+
+export async function listInvitesAction(
+  roomId: string,
+): Promise<ActionResult<{ invites: Array<{ id: string; role: "partner" | "therapist"; expiresAt: string }> }>> {
+  if (!roomIdSchema.safeParse(roomId).success) return { ok: false, error: "That is not a room you are in." };
+  return asUser(async (userId) => ({ ok: true as const, invites: await getRuntime().invites.listPending(roomId, userId) }));
+}
+
+export async function revokeInviteAction(roomId: string, inviteId: string): Promise<ActionResult> {
+  const input = z.object({ roomId: roomIdSchema, inviteId: z.uuid() }).safeParse({ roomId, inviteId });
+  if (!input.success) return { ok: false, error: "That invite could not be found." };
+  return asUser(async (userId) => {
+    await getRuntime().invites.revoke(roomId, inviteId, userId);
+    return { ok: true as const };
+  });
+}

@@ -16,6 +16,9 @@ export const MessageType = {
 /** The largest websocket frame the server accepts. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
+/** Frames a client may send while its room is still loading (they are kept and replayed). */
+export const MAX_EARLY_FRAMES = 64;
+
 /**
  * 4400-4499 tell y-websocket's provider not to reconnect (the decision is final);
  * 1xxx codes are transient and the provider retries with backoff.
@@ -25,6 +28,8 @@ export const CloseCode = {
   goingAway: 1001,
   /** The frame could not be decoded. */
   malformed: 1007,
+  /** Too many frames sent before the room was ready. */
+  policy: 1008,
   /** The frame is over MAX_FRAME_BYTES (sent by `ws` itself). */
   tooBig: 1009,
   /** Something failed on our side. */

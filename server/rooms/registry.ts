@@ -4,7 +4,7 @@
  * (a page reload should not reload the room).
  */
 import type { WebSocket } from "ws";
-import { MAX_FRAME_BYTES, CloseCode } from "@/app/lib/wire";
+import { CloseCode, MAX_EARLY_FRAMES, MAX_FRAME_BYTES } from "@/app/lib/wire";
 import { log } from "../log";
 import { Connection, LiveRoom, type RoomMember } from "./live-room";
 import type { RoomStore } from "./room-store";
@@ -48,7 +48,8 @@ export class RoomRegistry {
         return;
       }
       if (room) room.receive(conn, bytes);
-      else early.push(bytes);
+      else if (early.length < MAX_EARLY_FRAMES) early.push(bytes);
+      else conn.close(CloseCode.policy, "Too many messages before the room was ready");
     });
     ws.on("pong", () => {
       conn.alive = true;

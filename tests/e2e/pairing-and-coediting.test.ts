@@ -113,3 +113,25 @@ it("two partners pair through an invite link and co-edit one commitment live", a
   await ana.getByRole("link", { name: "Open the room" }).click();
   await ana.waitForURL(roomUrl);
 });
+
+it("an invite link that has not been used can be withdrawn, and then says so", async () => {
+  const ana = await (await browser.newContext()).newPage();
+  await ana.goto(`${server.url}/signup`);
+  await signUpInBrowser(ana, "Ana");
+  await ana.waitForURL(/\/rooms$/);
+  await ana.getByLabel(/Name it something/).fill("Second room");
+  await ana.getByRole("button", { name: "Open room" }).click();
+  await ana.waitForURL(/\/rooms\/[0-9a-f-]{36}$/);
+  await ana.getByRole("button", { name: "Create a link for our therapist" }).click();
+  const inviteUrl = await ana.getByLabel(/Invite link for your therapist/).inputValue();
+  const openLinks = ana.getByRole("list", { name: "Links not used yet" });
+  await expect.poll(() => openLinks.textContent()).toContain("For a therapist");
+  await openLinks.getByRole("button", { name: "Withdraw" }).click();
+  await expect.poll(() => ana.getByRole("list", { name: "Links not used yet" }).count()).toBe(0);
+
+  const tess = await (await browser.newContext()).newPage();
+  await tess.goto(`${server.url}/signup?next=${encodeURIComponent(new URL(inviteUrl).pathname)}`);
+  await signUpInBrowser(tess, "Tess");
+  await tess.waitForURL(inviteUrl);
+  await expect.poll(() => tess.locator("main").textContent()).toContain("This invite link was withdrawn");
+});

@@ -73,3 +73,4 @@ describe("malformed and oversized frames", () => {
     expect(res.status).toBe(200);
   });
 });
+
