@@ -2,6 +2,7 @@
  * One schema, two drivers: postgres.js when DATABASE_URL is set, else PGlite (an embedded
  * Postgres) in DATA_DIR. Migrations are applied here, at start-up, to whichever is active.
  */
+import { open, readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -19,7 +20,30 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface OpenDatabase {
   db: Database;
   driver: "postgres" | "pglite";
+  /**
+   * Makes what was committed survive a power loss. Postgres does this itself at commit; PGlite's
+   * file layer never calls fsync, so for it this flushes the write-ahead log's files.
+   */
+  syncToDisk(): Promise<void>;
   close(): Promise<void>;
+}
+
+async function fsyncFolder(folder: string): Promise<void> {
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const handle = await open(path.join(folder, entry.name), "r+");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+  const dir = await open(folder, "r");
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }
 
 const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
@@ -38,18 +62,20 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     }
     const client = postgres(options.databaseUrl, { max: 10, onnotice: () => {} });
     const db = drizzlePostgres({ client, schema }) as unknown as Database;
-    return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+    return { db, driver: "postgres", syncToDisk: async () => {}, close: () => client.end({ timeout: 5 }) };
   }
 
   const release = acquireDataDirLock(options.dataDir);
   try {
-    const client = new PGlite(path.join(options.dataDir, "pglite"));
+    const folder = path.join(options.dataDir, "pglite");
+    const client = new PGlite(folder);
     await client.waitReady;
     const db = drizzlePglite({ client, schema });
     await migratePglite(db, { migrationsFolder });
     return {
       db: db as unknown as Database,
       driver: "pglite",
+      syncToDisk: () => fsyncFolder(path.join(folder, "pg_wal")),
       close: async () => {
         try {
           await client.close();

@@ -21,6 +21,7 @@ import { createInvites } from "./services/invites";
 import { createRateLimiter } from "./services/rate-limit";
 import { createRooms } from "./services/rooms";
 import { createUpgradeRouter } from "./upgrade";
+import { CLIENT_IP_HEADER, clientIp } from "./http/client-ip";
 import { sql } from "drizzle-orm";
 
 const dev = process.argv.includes("--dev");
@@ -28,15 +29,6 @@ const env = process.env as Record<string, string | undefined>;
 env.NODE_ENV ??= dev ? "development" : "production";
 env.NEXT_TELEMETRY_DISABLED ??= "1";
 nextEnv.loadEnvConfig(process.cwd(), dev);
-
-/** Set on every request so Auth.js and route handlers see the real client address. */
-export const CLIENT_IP_HEADER = "x-mend-client-ip";
-
-function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers["x-forwarded-for"];
-  if (trustProxy && typeof forwarded === "string" && forwarded.length > 0) return forwarded.split(",")[0]!.trim();
-  return req.socket.remoteAddress ?? "unknown";
-}
 
 async function main(): Promise<void> {
   let config;
@@ -70,7 +62,7 @@ async function main(): Promise<void> {
     rateLimiter,
   });
 
-  const registry = new RoomRegistry(createRoomStore(db), {
+  const registry = new RoomRegistry(createRoomStore(db, database.syncToDisk), {
     compactionThreshold: config.COMPACTION_THRESHOLD,
     unloadDelayMs: config.ROOM_UNLOAD_DELAY_MS,
   });
@@ -130,6 +122,9 @@ async function main(): Promise<void> {
   pruneTimer.unref();
 
   log.info(`listening on port ${port}`, { driver: database.driver, mode: dev ? "development" : "production" });
+  if (config.REDIS_URL) {
+    log.warn("REDIS_URL is set, but Mend does not run on several processes yet: run exactly one per database");
+  }
   console.log(`\n  Mend is ready at http://localhost:${port}\n`);
 
   let stopping = false;

@@ -22,6 +22,27 @@ export function diffText(before: string, after: string): TextEdit | null {
   return { index: start, remove: endBefore - start, insert: after.slice(start, endAfter) };
 }
 
+/**
+ * Like diffText, but anchored on where the caret ended up: typing "a" at the start of "aa" is an
+ * insert at 0, not at 2. Falls back to diffText when the caret does not fit the change.
+ */
+export function diffAtCaret(before: string, after: string, caret: number): TextEdit | null {
+  if (before === after) return null;
+  const suffix = after.length - caret;
+  if (caret < 0 || suffix < 0 || suffix > before.length || !before.endsWith(after.slice(caret))) return diffText(before, after);
+  const beforeEnd = before.length - suffix;
+  const max = Math.min(beforeEnd, caret);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  return { index: start, remove: beforeEnd - start, insert: after.slice(start, caret) };
+}
+
+/** Shortens an edit's insertion so the text stays within `max`; never removes anyone else's text. */
+export function fitEdit(edit: TextEdit, currentLength: number, max: number): TextEdit {
+  const room = Math.max(0, max - (currentLength - edit.remove));
+  return edit.insert.length > room ? { ...edit, insert: edit.insert.slice(0, room) } : edit;
+}
+
 export type Delta = Array<{ retain?: number; insert?: unknown; delete?: number }>;
 
 /**

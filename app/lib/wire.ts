@@ -16,7 +16,10 @@ export const MessageType = {
 /** The largest websocket frame the server accepts. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
-/** Frames a client may send while its room is still loading (they are kept and replayed). */
+/**
+ * Frames a client may send while its room is still loading (kept and replayed): at most this
+ * many, and at most MAX_FRAME_BYTES in all.
+ */
 export const MAX_EARLY_FRAMES = 64;
 
 /**

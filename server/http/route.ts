@@ -53,13 +53,31 @@ async function readJson(req: Request): Promise<unknown> {
   }
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", "That request is too large.");
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("payload_too_large", "That request is too large.");
+  const text = await readAtMost(req, MAX_BODY_BYTES);
   try {
     return JSON.parse(text);
   } catch {
     throw new AppError("invalid_input", "The request body is not valid JSON.");
   }
+}
+
+/** Reads the body as it streams in and stops past `max` bytes (a chunked body has no length). */
+async function readAtMost(req: Request, max: number): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new AppError("payload_too_large", "That request is too large.");
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 function invalid(error: z.ZodError): AppError {

@@ -14,6 +14,8 @@ export interface AwarenessEntry {
 }
 
 const MAX_ENTRIES = 8;
+/** A browser tab uses one awareness id; a second covers Yjs changing it after a clash. */
+export const MAX_IDS_PER_CONNECTION = 2;
 
 /** Throws on bytes that are not an awareness update. */
 export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
@@ -52,10 +54,16 @@ export function sanitizeAwareness<C>(
   conn: C,
   user: AwarenessUser,
   owner: (clientId: number) => C | undefined,
+  ownedCount = 0,
 ): AwarenessEntry[] {
+  let owned = ownedCount;
   return entries.flatMap((entry) => {
     const current = owner(entry.clientId);
     if (current !== undefined && current !== conn) return [];
+    if (current === undefined) {
+      if (entry.state === null || owned >= MAX_IDS_PER_CONNECTION) return [];
+      owned++;
+    }
     if (entry.state === null) return [entry];
     const parsed = awarenessStateSchema.safeParse(entry.state);
     if (!parsed.success) return [];

@@ -130,6 +130,8 @@ export class LiveRoom {
 
   /** Handles one binary frame; a frame that cannot be decoded closes this connection only. */
   receive(conn: Connection, data: Uint8Array): void {
+    // A closing socket's client is not told "saved" for these; it sends them again on reconnect.
+    if (conn.ws.readyState !== conn.ws.OPEN || this.closed) return;
     try {
       const decoder = decoding.createDecoder(data);
       const type = decoding.readVarUint(decoder);
@@ -168,7 +170,13 @@ export class LiveRoom {
   }
 
   private receiveAwareness(conn: Connection, update: Uint8Array): void {
-    const entries = sanitizeAwareness(decodeAwarenessUpdate(update), conn, conn.user, (id) => this.awarenessOwner(id));
+    const entries = sanitizeAwareness(
+      decodeAwarenessUpdate(update),
+      conn,
+      conn.user,
+      (id) => this.awarenessOwner(id),
+      conn.awarenessIds.size,
+    );
     if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(entries), conn);
   }
 

@@ -38,8 +38,13 @@ export class RoomRegistry {
   /** Attaches an accepted websocket to its room. */
   async connect(ws: WebSocket, roomId: string, member: RoomMember): Promise<void> {
     const conn = new Connection(ws, member);
-    // Frames that arrive while the room loads are kept in order and replayed.
+    if (this.shuttingDown) {
+      conn.close(CloseCode.goingAway, "Server restarting");
+      return;
+    }
+    // Frames that arrive while the room loads are kept in order and replayed (within bounds).
     const early: Uint8Array[] = [];
+    let earlyBytes = 0;
     let room: LiveRoom | null = null;
     ws.on("message", (data, isBinary) => {
       const bytes = toBytes(data);
@@ -48,8 +53,10 @@ export class RoomRegistry {
         return;
       }
       if (room) room.receive(conn, bytes);
-      else if (early.length < MAX_EARLY_FRAMES) early.push(bytes);
-      else conn.close(CloseCode.policy, "Too many messages before the room was ready");
+      else if (early.length < MAX_EARLY_FRAMES && earlyBytes + bytes.byteLength <= MAX_FRAME_BYTES) {
+        early.push(bytes);
+        earlyBytes += bytes.byteLength;
+      } else conn.close(CloseCode.policy, "Too many messages before the room was ready");
     });
     ws.on("pong", () => {
       conn.alive = true;

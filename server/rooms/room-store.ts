@@ -15,7 +15,8 @@ export interface LoadedRoom {
   lastSeq: number;
 }
 
-export function createRoomStore(db: Database) {
+/** `syncToDisk` runs after each append commits, before it counts as saved (see db/client.ts). */
+export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = async () => {}) {
   async function reserve(tx: Pick<Database, "update">, roomId: string, n: number): Promise<number> {
     const [row] = await tx
       .update(rooms)
@@ -43,11 +44,13 @@ export function createRoomStore(db: Database) {
 
     /** One row for the whole batch; returns its sequence number once committed. */
     async append(roomId: string, update: Uint8Array): Promise<number> {
-      return db.transaction(async (tx) => {
-        const seq = await reserve(tx, roomId, 1);
-        await tx.insert(roomUpdates).values({ roomId, seq, update });
-        return seq;
+      const seq = await db.transaction(async (tx) => {
+        const next = await reserve(tx, roomId, 1);
+        await tx.insert(roomUpdates).values({ roomId, seq: next, update });
+        return next;
       });
+      await syncToDisk();
+      return seq;
     },
 
     /**

@@ -65,20 +65,19 @@ export function createAccounts(db: Database, limiter: RateLimiter) {
      */
     async verifyCredentials(emailInput: string, password: string, ip: string): Promise<PublicUser | null> {
       const email = emailInput.trim().toLowerCase();
-      // Failures are counted, per address and per e-mail; people who get it right are never slowed.
+      // Every attempt is counted before the password is checked (atomically, so parallel guesses
+      // cannot all slip under the limit) and refunded when it was right: only failures add up.
       const ipKey = { key: `signin:ip:${ip}`, ...SIGN_IN_LIMITS.perIp };
       const emailKey = { key: `signin:email:${email}`, ...SIGN_IN_LIMITS.perEmail };
-      for (const limit of [ipKey, emailKey]) {
-        const state = await limiter.exceeded(limit);
-        if (state.exceeded) throw new SignInRateLimited(state.retryAfterSeconds);
-      }
+      const hits = await Promise.all([limiter.hit(ipKey), limiter.hit(emailKey)]);
+      const refused = hits.filter((h) => !h.allowed);
+      if (refused.length > 0) throw new SignInRateLimited(Math.max(...refused.map((h) => h.retryAfterSeconds)));
+
       const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
       // An unknown e-mail is checked against a dummy hash so the answer takes as long.
       const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
-      if (!user || !ok) {
-        await Promise.all([limiter.hit(ipKey), limiter.hit(emailKey)]);
-        return null;
-      }
+      if (!user || !ok) return null;
+      await Promise.all([limiter.refund(ipKey), limiter.refund(emailKey)]);
       return { id: user.id, email: user.email, name: user.name };
     },
 

@@ -46,6 +46,15 @@ export function createRateLimiter(db: Database) {
       return { exceeded: (rows[0]?.count ?? 0) >= limit.max, retryAfterSeconds };
     },
 
+    /** Takes back one hit (an attempt that turned out fine). */
+    async refund(limit: Limit): Promise<void> {
+      const { start } = windowStart(limit);
+      await db
+        .update(rateLimits)
+        .set({ count: sql`greatest(${rateLimits.count} - 1, 0)` })
+        .where(and(eq(rateLimits.key, limit.key), eq(rateLimits.windowStart, start)));
+    },
+
     async prune(olderThan = new Date(Date.now() - 24 * 60 * 60 * 1000)): Promise<void> {
       await db.delete(rateLimits).where(lt(rateLimits.windowStart, olderThan));
     },

@@ -1,4 +1,5 @@
 /** Health, sign-up, sign-in (with its rate limits) and the error shape, over real HTTP. */
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, newPerson, signInRaw, signUp } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
@@ -68,6 +69,37 @@ describe("POST /api/signup", () => {
     const huge = await api(server.url, "POST", "/api/signup", { body: { email: "a@b.org", password: "x".repeat(100_000), name: "A" } });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe("payload_too_large");
+  });
+
+  it("stops reading a chunked body (no length given) past 64 KiB and answers 413 before it ends", async () => {
+    const result = await new Promise<{ status: number; sentBytes: number }>((resolve, reject) => {
+      const req = http.request(`${server.url}/api/signup`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+      });
+      let sent = 0;
+      let answered = false;
+      req.on("response", (res) => {
+        answered = true;
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, sentBytes: sent });
+        req.destroy();
+      });
+      req.on("error", (e) => (answered ? undefined : reject(e)));
+      const chunk = Buffer.alloc(16 * 1024, "a");
+      const pump = () => {
+        // 20 MiB at most; a server that waits for the end answers only after `end()`
+        while (!answered && sent < 20 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once("drain", pump);
+        }
+        if (!answered) req.end();
+      };
+      req.write('{"email":"');
+      pump();
+    });
+    expect(result.status).toBe(413);
+    expect(result.sentBytes).toBeLessThan(20 * 1024 * 1024);
   });
 
   it("refuses a request sent from another site", async () => {

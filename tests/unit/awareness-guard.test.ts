@@ -44,3 +44,15 @@ describe("awareness guard", () => {
     expect(() => decodeAwarenessUpdate(new Uint8Array([200]))).toThrow();
   });
 });
+
+describe("awareness ids per connection", () => {
+  it("lets a connection claim at most two ids, and not by removing states it never had", async () => {
+    const { MAX_IDS_PER_CONNECTION } = await import("@/server/rooms/awareness-guard");
+    const entries = [1, 2, 3, 4].map((clientId) => ({ clientId, clock: 1, state: { typing: null } }));
+    expect(sanitizeAwareness(entries, "conn", ana, () => undefined, 0).map((e) => e.clientId)).toEqual([1, 2]);
+    expect(sanitizeAwareness(entries, "conn", ana, () => undefined, MAX_IDS_PER_CONNECTION)).toEqual([]);
+    // ids it already owns keep working
+    expect(sanitizeAwareness(entries.slice(0, 1), "conn", ana, () => "conn", MAX_IDS_PER_CONNECTION)).toHaveLength(1);
+    expect(sanitizeAwareness([{ clientId: 9, clock: 2, state: null }], "conn", ana, () => undefined, 0)).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffText, transformIndex } from "@/app/lib/text-diff";
+import { diffAtCaret, diffText, fitEdit, transformIndex } from "@/app/lib/text-diff";
 
 function apply(before: string, edit: ReturnType<typeof diffText>): string {
   if (!edit) return before;
@@ -42,5 +42,47 @@ describe("transformIndex", () => {
     expect(transformIndex(5, [{ delete: 2 }])).toBe(3);
     expect(transformIndex(5, [{ retain: 3 }, { delete: 5 }])).toBe(3);
     expect(transformIndex(5, [{ retain: 6 }, { delete: 2 }])).toBe(5);
+  });
+});
+
+describe("diffAtCaret", () => {
+  it("puts an insertion where the caret is, even among repeated letters", () => {
+    expect(diffAtCaret("aa", "aaa", 1)).toEqual({ index: 0, remove: 0, insert: "a" });
+    expect(diffText("aa", "aaa")).toEqual({ index: 2, remove: 0, insert: "a" }); // what a plain diff would say
+    expect(diffAtCaret("the the", "the the the", 4)).toEqual({ index: 0, remove: 0, insert: "the " });
+  });
+
+  it("handles backspace, delete-forward, replacement of a selection and paste", () => {
+    expect(diffAtCaret("aaa", "aa", 0)).toEqual({ index: 0, remove: 1, insert: "" });
+    expect(diffAtCaret("abc", "ac", 1)).toEqual({ index: 1, remove: 1, insert: "" });
+    expect(diffAtCaret("hello world", "hello there", 11)).toEqual({ index: 6, remove: 5, insert: "there" });
+    expect(diffAtCaret("ab", "aXYZb", 4)).toEqual({ index: 1, remove: 0, insert: "XYZ" });
+  });
+
+  it("falls back to a plain diff when the caret does not explain the change", () => {
+    const edit = diffAtCaret("abc", "abXc", 0);
+    expect(edit).toEqual(diffText("abc", "abXc"));
+  });
+
+  it.each([
+    ["", "hi", 2],
+    ["one two", "one  two", 4],
+    ["😀 ok", "😀 okay", 7],
+    ["x", "", 0],
+  ])("always reproduces the new text: %j → %j", (before, after, caret) => {
+    const edit = diffAtCaret(before, after, caret)!;
+    expect(before.slice(0, edit.index) + edit.insert + before.slice(edit.index + edit.remove)).toBe(after);
+  });
+});
+
+describe("fitEdit", () => {
+  it("shortens only what is being inserted", () => {
+    expect(fitEdit({ index: 0, remove: 0, insert: "abcdef" }, 8, 10)).toEqual({ index: 0, remove: 0, insert: "ab" });
+    expect(fitEdit({ index: 0, remove: 3, insert: "abcdef" }, 8, 10)).toEqual({ index: 0, remove: 3, insert: "abcde" });
+  });
+
+  it("lets deletions through even when the text is already over the limit (a partner's words stay)", () => {
+    expect(fitEdit({ index: 4, remove: 1, insert: "" }, 12, 10)).toEqual({ index: 4, remove: 1, insert: "" });
+    expect(fitEdit({ index: 4, remove: 0, insert: "x" }, 12, 10)).toEqual({ index: 4, remove: 0, insert: "" });
   });
 });

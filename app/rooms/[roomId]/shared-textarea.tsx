@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { diffText, transformIndex, type Delta } from "@/app/lib/text-diff";
+import { diffAtCaret, fitEdit, transformIndex, type Delta } from "@/app/lib/text-diff";
 import type { Peer } from "./use-live-room";
 
 interface Props {
@@ -21,15 +21,19 @@ interface Props {
 const TYPING_MS = 2_000;
 
 /**
- * A plain <textarea> bound to a Y.Text: local input becomes the smallest Yjs edit, remote edits
- * update the value without moving the local caret, and other people's carets are drawn in a
- * mirror layer behind the text (hidden from screen readers; presence is announced elsewhere).
+ * A plain <textarea> bound to a Y.Text: local input becomes the smallest Yjs edit at the caret,
+ * remote edits update the value without moving the local caret, and other people's carets are
+ * drawn in a mirror layer over the text (hidden from screen readers; presence is announced
+ * elsewhere). While an input method composes a character (Chinese, Japanese, Korean…), nothing
+ * is sent and remote edits wait; the composed text is applied once, where it was started.
  */
 export function SharedTextarea({ id, itemId, text, awareness, peers, label, maxLength, disabled }: Props) {
   const ref = useRef<HTMLTextAreaElement>(null);
   const [value, setValue] = useState(() => text.toString());
   const origin = useRef(Symbol("textarea"));
   const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  /** Set between compositionstart and compositionend: where the composition began, in Yjs terms. */
+  const composition = useRef<{ start: Y.RelativePosition; end: Y.RelativePosition; domStart: number } | null>(null);
 
   const publishCursor = useCallback(() => {
     const el = ref.current;
@@ -42,6 +46,7 @@ export function SharedTextarea({ id, itemId, text, awareness, peers, label, maxL
   useEffect(() => {
     const observer = (event: Y.YTextEvent, tr: Y.Transaction) => {
       const el = ref.current;
+      if (composition.current) return; // applied when the composition ends
       if (tr.origin === origin.current || !el) {
         setValue(text.toString());
         return;
@@ -67,19 +72,67 @@ export function SharedTextarea({ id, itemId, text, awareness, peers, label, maxL
     el.style.height = `${el.scrollHeight}px`;
   }, [value]);
 
+  const noteTyping = () => {
+    awareness.setLocalStateField("typing", itemId);
+    clearTimeout(typingTimer.current);
+    typingTimer.current = setTimeout(() => awareness.setLocalStateField("typing", null), TYPING_MS);
+  };
+
   const onChange = (event: React.ChangeEvent<HTMLTextAreaElement>) => {
-    const next = event.target.value.slice(0, maxLength);
-    const edit = diffText(text.toString(), next);
-    if (edit) {
+    const el = event.target;
+    if (composition.current) {
+      setValue(el.value); // keep the composing text on screen; nothing is sent yet
+      return;
+    }
+    const current = text.toString();
+    const found = diffAtCaret(current, el.value, el.selectionEnd);
+    if (found) {
+      const edit = fitEdit(found, current.length, maxLength);
       text.doc!.transact(() => {
         if (edit.remove > 0) text.delete(edit.index, edit.remove);
         if (edit.insert) text.insert(edit.index, edit.insert);
       }, origin.current);
+      const next = text.toString();
+      if (next !== el.value) {
+        const caret = edit.index + edit.insert.length;
+        el.value = next;
+        el.setSelectionRange(caret, caret);
+      }
     }
+    setValue(text.toString());
+    noteTyping();
+    publishCursor();
+  };
+
+  const onCompositionStart = (event: React.CompositionEvent<HTMLTextAreaElement>) => {
+    const el = event.currentTarget;
+    composition.current = {
+      start: Y.createRelativePositionFromTypeIndex(text, el.selectionStart),
+      end: Y.createRelativePositionFromTypeIndex(text, el.selectionEnd),
+      domStart: el.selectionStart,
+    };
+  };
+
+  const onCompositionEnd = (event: React.CompositionEvent<HTMLTextAreaElement>) => {
+    const el = event.currentTarget;
+    const started = composition.current;
+    composition.current = null;
+    if (!started) return;
+    const composed = el.value.slice(started.domStart, Math.max(started.domStart, el.selectionEnd));
+    const doc = text.doc!;
+    const from = Y.createAbsolutePositionFromRelativePosition(started.start, doc)?.index ?? text.length;
+    const to = Math.max(from, Y.createAbsolutePositionFromRelativePosition(started.end, doc)?.index ?? from);
+    const edit = fitEdit({ index: from, remove: to - from, insert: composed }, text.length, maxLength);
+    doc.transact(() => {
+      if (edit.remove > 0) text.delete(edit.index, edit.remove);
+      if (edit.insert) text.insert(edit.index, edit.insert);
+    }, origin.current);
+    const next = text.toString();
+    const caret = edit.index + edit.insert.length;
+    el.value = next;
+    el.setSelectionRange(caret, caret);
     setValue(next);
-    awareness.setLocalStateField("typing", itemId);
-    clearTimeout(typingTimer.current);
-    typingTimer.current = setTimeout(() => awareness.setLocalStateField("typing", null), TYPING_MS);
+    noteTyping();
     publishCursor();
   };
 
@@ -132,6 +185,8 @@ export function SharedTextarea({ id, itemId, text, awareness, peers, label, maxL
         rows={2}
         disabled={disabled}
         onChange={onChange}
+        onCompositionStart={onCompositionStart}
+        onCompositionEnd={onCompositionEnd}
         onSelect={publishCursor}
         onFocus={publishCursor}
         onBlur={() => {
