@@ -46,4 +46,6 @@ export const CloseCode = {
 export interface Notice {
   kind: "update-refused" | "info";
   message: string;
+  /** The client's copy has changes the room refused: drop it and load the room's again. */
+  resync?: boolean;
 }

@@ -10,12 +10,14 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { type AwarenessUser, colorForUser } from "@/app/lib/awareness";
-import { can, type Role } from "@/app/lib/permissions";
+import type { Role } from "@/app/lib/permissions";
 import { ensureSchema } from "@/app/lib/room-doc";
 import { CloseCode, MessageType, type Notice } from "@/app/lib/wire";
+import { checkWrite, OPEN_CONTEXT } from "@/app/lib/write-policy";
 import { log } from "../log";
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from "./awareness-guard";
 import type { RoomStore } from "./room-store";
+import { inspectUpdate } from "./update-inspector";
 
 export interface RoomMember {
   userId: string;
@@ -69,6 +71,11 @@ export class LiveRoom {
   private committed: Uint8Array;
   private rowsSinceCompaction: number;
   private closed = false;
+  /**
+   * Which user writes with which Yjs client id. Structs carry (client id, clock); someone writing
+   * under another's id could make that person's next edits look like duplicates and vanish.
+   */
+  private readonly clientOwners = new Map<number, string>();
 
   constructor(
     readonly id: string,
@@ -81,6 +88,7 @@ export class LiveRoom {
     this.committed = Y.encodeSnapshot(Y.snapshot(doc));
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null); // the server is not a participant
+    this.clientOwners.set(doc.clientID, "server");
     doc.on("update", this.onDocUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
     ensureSchema(doc);
@@ -159,13 +167,20 @@ export class LiveRoom {
       throw new Error(`unknown sync message ${subType}`);
     }
     const update = decoding.readVarUint8Array(decoder);
-    // Decoding in full first means a corrupt update is refused before anything is applied.
-    const decoded = Y.decodeUpdate(update);
-    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return; // nothing to apply
-    if (!can(conn.member.role, "agreement:edit")) {
-      this.refuse(conn, "Only partners can change the agreement.");
-      return;
+    // The write policy: decode in full, resolve every change to its section, check each one.
+    // A refused update is dropped whole: not applied, not stored, not broadcast.
+    const inspection = inspectUpdate(this.doc, update); // throws on corrupt bytes → 1007
+    if (!inspection.ok) return this.refuse(conn, inspection.reason);
+    const writer = { role: conn.member.role, userId: conn.member.userId };
+    for (const change of inspection.changes) {
+      const reason = checkWrite(writer, change, OPEN_CONTEXT);
+      if (reason) return this.refuse(conn, reason, `${change.op} ${change.section}/${change.path.join("/")}`);
     }
+    for (const client of inspection.clients) {
+      const owner = this.clientOwners.get(client);
+      if (owner !== undefined && owner !== writer.userId) return this.refuse(conn, "This change was made under someone else's name.");
+    }
+    for (const client of inspection.clients) this.clientOwners.set(client, writer.userId);
     Y.applyUpdate(this.doc, update, conn);
   }
 
@@ -185,10 +200,11 @@ export class LiveRoom {
     return undefined;
   }
 
-  private refuse(conn: Connection, why: string): void {
-    const notice: Notice = { kind: "update-refused", message: why };
+  /** Tells the sender why, and that its copy now differs from the room's (it reloads it). */
+  private refuse(conn: Connection, why: string, what?: string): void {
+    const notice: Notice = { kind: "update-refused", message: why, resync: true };
     conn.send(message(MessageType.notice, (e) => encoding.writeVarString(e, JSON.stringify(notice))));
-    log.warn("update refused", { room: this.id, user: conn.member.userId, role: conn.member.role });
+    log.warn("update refused", { room: this.id, user: conn.member.userId, role: conn.member.role, change: what, reason: why });
   }
 
   private savedMessage(): Uint8Array {

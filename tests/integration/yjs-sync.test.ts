@@ -130,7 +130,7 @@ describe("roles", () => {
     const tess = await connectY(server.url, roomId, t.cookie);
     addAgreementItem(tess.doc, { id: "t", createdBy: t.id, commitment: "written by the therapist" });
     await waitFor(() => tess.notices.length > 0, "refusal notice");
-    expect(tess.notices[0]).toEqual({ kind: "update-refused", message: expect.stringMatching(/Only partners/) });
+    expect(tess.notices[0]).toEqual({ kind: "update-refused", message: expect.stringMatching(/Only partners/), resync: true });
     // a partner's edit after it still flows, and the therapist's never arrived
     addAgreementItem(ana.doc, { id: "a", createdBy: a.id, commitment: "by Ana" });
     await ana.waitSaved();

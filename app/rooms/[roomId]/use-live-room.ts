@@ -42,6 +42,8 @@ export function useLiveRoom(roomId: string): LiveRoom {
   const [saveState, setSaveState] = useState<SaveState>("waiting");
   const [peers, setPeers] = useState<Peer[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
+  /** Bumped when the server refused our change: the doc is rebuilt from the room's state. */
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     const doc = new Y.Doc();
@@ -65,6 +67,7 @@ export function useLiveRoom(roomId: string): LiveRoom {
     provider.messageHandlers[MessageType.notice] = (_encoder, decoder) => {
       const n = JSON.parse(decoding.readVarString(decoder)) as Notice;
       setNotice(n.message);
+      if (n.resync) setGeneration((g) => g + 1);
     };
     provider.on("status", ({ status }) => {
       if (status === "connected") everConnected = true;
@@ -108,7 +111,7 @@ export function useLiveRoom(roomId: string): LiveRoom {
       doc.destroy();
       setLive(null);
     };
-  }, [roomId]);
+  }, [roomId, generation]);
 
   return { doc: live?.doc ?? null, provider: live?.provider ?? null, connection, saveState, synced, peers, notice, dismissNotice: () => setNotice(null) };
 }

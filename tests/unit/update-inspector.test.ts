@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { addAgreementItem, agreementItems, commitmentText, findAgreementItem, meta } from "@/app/lib/room-doc";
+import { inspectUpdate } from "@/server/rooms/update-inspector";
+
+/** A server doc with one item, and a client doc in sync with it. */
+function room() {
+  const server = new Y.Doc();
+  addAgreementItem(server, { id: "item-1", createdBy: "ana", commitment: "We talk." });
+  meta(server).set("schemaVersion", 1);
+  const client = new Y.Doc();
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+  return { server, client };
+}
+
+/** What `change` on the client sends to the server. */
+function updateOf(client: Y.Doc, change: () => void): Uint8Array {
+  const before = Y.encodeStateVector(client);
+  change();
+  return Y.encodeStateAsUpdate(client, before);
+}
+
+describe("inspectUpdate", () => {
+  it("finds typing in a commitment, with its item", () => {
+    const { server, client } = room();
+    const u = updateOf(client, () => commitmentText(findAgreementItem(client, "item-1")!.item).insert(7, " daily"));
+    expect(inspectUpdate(server, u)).toEqual({
+      ok: true,
+      clients: new Set([client.clientID]),
+      changes: [{ op: "insert", section: "agreementItems", path: ["commitment"], itemId: "item-1" }],
+    });
+  });
+
+  it("finds deletions of existing text and of a whole item", () => {
+    const { server, client } = room();
+    const text = updateOf(client, () => commitmentText(findAgreementItem(client, "item-1")!.item).delete(0, 3));
+    expect(inspectUpdate(server, text)).toMatchObject({
+      ok: true,
+      changes: [{ op: "delete", section: "agreementItems", path: ["commitment"], itemId: "item-1" }],
+    });
+    const { server: s2, client: c2 } = room();
+    const whole = updateOf(c2, () => agreementItems(c2).delete(0, 1));
+    const result = inspectUpdate(s2, whole);
+    expect(result.ok && result.changes).toContainEqual({ op: "delete", section: "agreementItems", path: [], itemId: "item-1" });
+  });
+
+  it("gives nested map keys as a path (a partner's need statement)", () => {
+    const { server, client } = room();
+    const u = updateOf(client, () => {
+      const item = findAgreementItem(client, "item-1")!.item;
+      const needs = new Y.Map<Y.Text>();
+      item.set("needs", needs);
+      needs.set("ben", new Y.Text("I need this because…"));
+    });
+    const result = inspectUpdate(server, u);
+    expect(result.ok && result.changes).toEqual([
+      { op: "insert", section: "agreementItems", path: ["needs"], itemId: "item-1" },
+      { op: "insert", section: "agreementItems", path: ["needs", "ben"], itemId: "item-1" },
+      { op: "insert", section: "agreementItems", path: ["needs", "ben"], itemId: "item-1" },
+    ]);
+  });
+
+  it("marks a new item's contents as belonging to no existing item, even next to one", () => {
+    const { server, client } = room();
+    const u = updateOf(client, () => addAgreementItem(client, { id: "item-2", createdBy: "ben", commitment: "x" }));
+    const result = inspectUpdate(server, u);
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(result.changes.length).toBeGreaterThan(0);
+      for (const c of result.changes) expect(c).toMatchObject({ op: "insert", section: "agreementItems", itemId: null });
+    }
+  });
+
+  it("names other sections, including ones no schema knows", () => {
+    const { server, client } = room();
+    const overwrite = inspectUpdate(server, updateOf(client, () => meta(client).set("schemaVersion", 99)));
+    // a new value for a key, and the old value deleted
+    expect(overwrite.ok && overwrite.changes).toEqual([
+      { op: "insert", section: "meta", path: ["schemaVersion"], itemId: null },
+      { op: "delete", section: "meta", path: ["schemaVersion"], itemId: null },
+    ]);
+    const other = room();
+    const status = inspectUpdate(other.server, updateOf(other.client, () => other.client.getMap("agreementStatus").set("item-1", "agreed")));
+    expect(status.ok && status.changes).toEqual([{ op: "insert", section: "agreementStatus", path: ["item-1"], itemId: null }]);
+  });
+
+  it("refuses an update whose parent the room does not have", () => {
+    const { server, client } = room();
+    updateOf(client, () => addAgreementItem(client, { id: "hidden", createdBy: "ben" })); // never sent
+    const u = updateOf(client, () => commitmentText(findAgreementItem(client, "hidden")!.item).insert(0, "orphan"));
+    expect(inspectUpdate(server, u)).toEqual({ ok: false, reason: expect.any(String) });
+  });
+
+  it("ignores what the room already has: a reconnecting client's full state is no change", () => {
+    const { server, client } = room();
+    Y.applyUpdate(server, updateOf(client, () => commitmentText(findAgreementItem(client, "item-1")!.item).delete(0, 2)));
+    // sync step 2 after a reconnect: everything the server lacks (nothing) plus the whole delete set
+    const step2 = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
+    expect(inspectUpdate(server, step2)).toEqual({ ok: true, changes: [], clients: new Set() });
+  });
+
+  it("treats edits inside content deleted meanwhile as having no effect", () => {
+    const { server, client } = room();
+    const del = new Y.Doc();
+    Y.applyUpdate(del, Y.encodeStateAsUpdate(server));
+    Y.applyUpdate(server, updateOf(del, () => agreementItems(del).delete(0, 1))); // the server GCs the text
+    const typing = updateOf(client, () => commitmentText(findAgreementItem(client, "item-1")!.item).insert(0, "late "));
+    expect(inspectUpdate(server, typing)).toEqual({ ok: true, changes: [], clients: new Set([client.clientID]) });
+  });
+
+  it("throws on bytes that are not an update (the caller closes the connection)", () => {
+    const { server } = room();
+    expect(() => inspectUpdate(server, new Uint8Array([255, 255, 255, 7, 1, 2]))).toThrow();
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { checkWrite, CLIENT_WRITABLE_SECTIONS, type PolicyContext, type WriteChange } from "@/app/lib/write-policy";
+
+const ana = { role: "partner" as const, userId: "ana" };
+const ben = { role: "partner" as const, userId: "ben" };
+const tess = { role: "therapist" as const, userId: "tess" };
+const locked: PolicyContext = { isItemLocked: (id) => id === "signed" };
+
+const change = (over: Partial<WriteChange>): WriteChange => ({ op: "insert", section: "agreementItems", path: [], itemId: null, ...over });
+
+describe("write policy", () => {
+  it("only the agreement's items are written by clients; every other section is the server's", () => {
+    expect(CLIENT_WRITABLE_SECTIONS).toEqual(["agreementItems"]);
+    for (const section of ["meta", "agreementStatus", "exerciseState", "anything-new"]) {
+      for (const writer of [ana, tess]) {
+        for (const op of ["insert", "delete"] as const) {
+          expect(checkWrite(writer, change({ section, op }))).toMatch(/kept by Mend itself/);
+        }
+      }
+    }
+  });
+
+  it("partners write items, text and fields; the therapist does not", () => {
+    for (const path of [[], ["commitment"], ["category"], ["needs"]]) {
+      for (const op of ["insert", "delete"] as const) {
+        expect(checkWrite(ana, change({ path, op, itemId: "i" }))).toBeNull();
+        expect(checkWrite(tess, change({ path, op, itemId: "i" }))).toMatch(/Only partners/);
+      }
+    }
+  });
+
+  it("a need statement is written only by its own partner", () => {
+    expect(checkWrite(ana, change({ path: ["needs", "ana"] }))).toBeNull();
+    expect(checkWrite(ana, change({ path: ["needs", "ben"] }))).toMatch(/own need statement/);
+    expect(checkWrite(ben, change({ path: ["needs", "ana"], op: "delete" }))).toMatch(/own need statement/);
+  });
+
+  it("a locked (agreed or signed) item cannot be removed, but unlocked ones can", () => {
+    expect(checkWrite(ana, change({ op: "delete", itemId: "signed" }), locked)).toMatch(/can't be removed/);
+    expect(checkWrite(ana, change({ op: "delete", itemId: "draft" }), locked)).toBeNull();
+    // editing inside it is a matter for consent, not for the policy
+    expect(checkWrite(ana, change({ op: "delete", itemId: "signed", path: ["commitment"] }), locked)).toBeNull();
+  });
+});
