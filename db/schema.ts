@@ -109,6 +109,27 @@ export const roomUpdates = pgTable(
   (t) => [primaryKey({ columns: [t.roomId, t.seq] })],
 );
 
+/**
+ * What partners did to the agreement, in order: consents and their withdrawal. The room's
+ * document holds the current status; this is the record of who agreed to which wording, when.
+ */
+export const agreementEvents = pgTable(
+  "agreement_events",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    itemId: text("item_id").notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: ["consent", "withdraw"] }).notNull(),
+    /** SHA-256 of the item's canonical content the consent was given to. */
+    contentHash: text("content_hash"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("agreement_events_room_idx").on(t.roomId, t.createdAt)],
+);
+
 /** Fixed-window counters shared by every server process (sign-in, sign-up, invites). */
 export const rateLimits = pgTable(
   "rate_limits",

@@ -17,6 +17,7 @@ import { createRoomStore } from "./rooms/room-store";
 import { setRuntime } from "./runtime";
 import { readSession } from "./auth/session-cookie";
 import { createAccounts } from "./services/accounts";
+import { createAgreement } from "./services/agreement";
 import { createInvites } from "./services/invites";
 import { createRateLimiter } from "./services/rate-limit";
 import { createRooms } from "./services/rooms";
@@ -66,7 +67,8 @@ async function main(): Promise<void> {
     compactionThreshold: config.COMPACTION_THRESHOLD,
     unloadDelayMs: config.ROOM_UNLOAD_DELAY_MS,
   });
-  const { engine, io } = createSocketServer(rooms);
+  const agreement = createAgreement(db, rooms, registry);
+  const { engine, io } = createSocketServer({ rooms, agreement });
 
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const server = createServer((req, res) => {

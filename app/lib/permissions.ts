@@ -7,6 +7,7 @@ export type Role = "partner" | "therapist";
 export const ACTIONS = [
   "room:enter",
   "agreement:edit",
+  "agreement:consent",
   "invite:create:partner",
   "invite:create:therapist",
   "invite:list",
@@ -19,6 +20,7 @@ const TABLE: Record<Action, readonly Role[]> = {
   "room:enter": ["partner", "therapist"],
   // The therapist's own features (comments, moderation, notes) come with the therapist issue.
   "agreement:edit": ["partner"],
+  "agreement:consent": ["partner"],
   // Partners decide who joins their room. A therapist may bring in the second partner, which is
   // how a clinic sets up a room for a couple; only partners decide about a therapist.
   "invite:create:partner": ["partner", "therapist"],

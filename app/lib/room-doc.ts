@@ -5,16 +5,26 @@
  * Sections (root types):
  * - `meta` (Y.Map): `schemaVersion`, written by the server when it first loads a room.
  * - `agreementItems` (Y.Array<Y.Map>): the boundary agreement's items, co-edited by partners.
- *   Each item: `id` (string), `createdBy` (user id), `createdAt` (ms), `commitment` (Y.Text).
+ *   Each item: `id`, `createdBy` (user id), `createdAt` (ms), `category`, `committer` ("both" or
+ *   a partner's user id), `reciprocal` (boolean), `startDate` and `reviewDate` ("YYYY-MM-DD" or
+ *   ""), the texts in TEXT_FIELDS (Y.Text), and `needs` (Y.Map: partner's user id → Y.Text,
+ *   written only by that partner).
+ * - `agreementStatus` (Y.Map: item id → ItemStatusRecord, see agreement.ts): written by the
+ *   server only, from consent commands and edits.
  */
 import * as Y from "yjs";
 
-export const ROOM_DOC_SCHEMA_VERSION = 1;
+export const ROOM_DOC_SCHEMA_VERSION = 2;
 
 export const Section = {
   meta: "meta",
   agreementItems: "agreementItems",
+  agreementStatus: "agreementStatus",
 } as const;
+
+/** The free-text fields of an item, each a Y.Text so both partners can type in it at once. */
+export const TEXT_FIELDS = ["commitment", "transparency", "exclusions", "frequency", "taper", "ifBroken"] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
 
 export const LIMITS = {
   /** Characters in one commitment. */
@@ -30,6 +40,18 @@ export interface AgreementItemView {
   createdBy: string;
   createdAt: number;
   commitment: string;
+  category: string;
+  committer: string;
+  reciprocal: boolean;
+  startDate: string;
+  reviewDate: string;
+  transparency: string;
+  exclusions: string;
+  frequency: string;
+  taper: string;
+  ifBroken: string;
+  /** Partner's user id → their need statement. */
+  needs: Record<string, string>;
 }
 
 export function agreementItems(doc: Y.Doc): Y.Array<AgreementItemMap> {
@@ -54,16 +76,39 @@ export function commitmentText(item: AgreementItemMap): Y.Text {
   return text;
 }
 
+/** A text field of an item; older items may not have every field yet. */
+export function textField(item: AgreementItemMap, field: TextField): Y.Text | null {
+  const text = item.get(field);
+  return text instanceof Y.Text ? text : null;
+}
+
+export function needsMap(item: AgreementItemMap): Y.Map<Y.Text> | null {
+  const needs = item.get("needs");
+  return needs instanceof Y.Map ? (needs as Y.Map<Y.Text>) : null;
+}
+
 export function addAgreementItem(
   doc: Y.Doc,
-  input: { id: string; createdBy: string; createdAt?: number; commitment?: string },
+  input: {
+    id: string;
+    createdBy: string;
+    createdAt?: number;
+    commitment?: string;
+    category?: string;
+  } & Partial<Record<Exclude<TextField, "commitment">, string>>,
 ): AgreementItemMap {
   const item = new Y.Map<unknown>();
   doc.transact(() => {
     item.set("id", input.id);
     item.set("createdBy", input.createdBy);
     item.set("createdAt", input.createdAt ?? Date.now());
-    item.set("commitment", new Y.Text(input.commitment ?? ""));
+    item.set("category", input.category ?? "other");
+    item.set("committer", "both");
+    item.set("reciprocal", false);
+    item.set("startDate", "");
+    item.set("reviewDate", "");
+    for (const field of TEXT_FIELDS) item.set(field, new Y.Text(input[field] ?? ""));
+    item.set("needs", new Y.Map<Y.Text>());
     agreementItems(doc).push([item]);
   });
   return item;
@@ -88,15 +133,38 @@ export function readAgreement(doc: Y.Doc): AgreementItemView[] {
     .toArray()
     .flatMap((item) => {
       const id = item.get("id");
-      const text = item.get("commitment");
-      if (typeof id !== "string" || !(text instanceof Y.Text)) return [];
+      if (typeof id !== "string" || !(item.get("commitment") instanceof Y.Text)) return [];
+      const str = (key: string) => {
+        const v = item.get(key);
+        return typeof v === "string" ? v : "";
+      };
+      const text = (field: TextField) => textField(item, field)?.toString() ?? "";
+      const needs: Record<string, string> = {};
+      for (const [userId, need] of needsMap(item)?.entries() ?? []) {
+        if (need instanceof Y.Text) needs[userId] = need.toString();
+      }
       return [
         {
           id,
-          createdBy: String(item.get("createdBy") ?? ""),
+          createdBy: str("createdBy"),
           createdAt: Number(item.get("createdAt") ?? 0),
-          commitment: text.toString(),
+          category: str("category") || "other",
+          committer: str("committer") || "both",
+          reciprocal: item.get("reciprocal") === true,
+          startDate: str("startDate"),
+          reviewDate: str("reviewDate"),
+          commitment: text("commitment"),
+          transparency: text("transparency"),
+          exclusions: text("exclusions"),
+          frequency: text("frequency"),
+          taper: text("taper"),
+          ifBroken: text("ifBroken"),
+          needs,
         },
       ];
     });
+}
+
+export function agreementStatus(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(Section.agreementStatus);
 }

@@ -4,9 +4,14 @@
  */
 import { z } from "zod";
 
+const itemId = z.string().min(1).max(64);
+
 export const commandSchemas = {
   "room:join": z.object({ roomId: z.uuid() }).strict(),
   "room:leave": z.object({ roomId: z.uuid() }).strict(),
+  /** Agree to an item's wording, named by the hash of the content one read. */
+  "agreement:consent": z.object({ roomId: z.uuid(), itemId, hash: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+  "agreement:withdraw": z.object({ roomId: z.uuid(), itemId }).strict(),
 };
 
 export type CommandName = keyof typeof commandSchemas;

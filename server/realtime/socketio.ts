@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { MAX_FRAME_BYTES } from "@/app/lib/wire";
 import { AppError, isAppError } from "../errors";
 import { log } from "../log";
+import type { Agreement } from "../services/agreement";
 import type { Rooms } from "../services/rooms";
 import { type CommandAck, type CommandName, commandSchemas } from "./commands";
 
@@ -16,7 +17,7 @@ export interface AuthedRequest extends IncomingMessage {
   mendUserId?: string;
 }
 
-export function createSocketServer(rooms: Rooms) {
+export function createSocketServer({ rooms, agreement }: { rooms: Rooms; agreement: Agreement }) {
   const engine = new EngineServer({
     transports: ["websocket"],
     maxHttpBufferSize: MAX_FRAME_BYTES,
@@ -43,6 +44,12 @@ export function createSocketServer(rooms: Rooms) {
       await socket.leave(`room:${roomId}`);
       return {};
     });
+    on(socket, "agreement:consent", async ({ roomId, itemId, hash }) => ({
+      status: await agreement.consent(roomId, socket.data.userId as string, itemId, hash),
+    }));
+    on(socket, "agreement:withdraw", async ({ roomId, itemId }) => ({
+      status: await agreement.withdraw(roomId, socket.data.userId as string, itemId),
+    }));
   });
 
   return { engine, io };

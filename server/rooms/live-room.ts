@@ -13,10 +13,11 @@ import { type AwarenessUser, colorForUser } from "@/app/lib/awareness";
 import type { Role } from "@/app/lib/permissions";
 import { ensureSchema } from "@/app/lib/room-doc";
 import { CloseCode, MessageType, type Notice } from "@/app/lib/wire";
-import { checkWrite, OPEN_CONTEXT } from "@/app/lib/write-policy";
+import { checkWrite } from "@/app/lib/write-policy";
 import { log } from "../log";
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from "./awareness-guard";
 import type { RoomStore } from "./room-store";
+import { policyContext, reconcileStatuses } from "./agreement-status";
 import { inspectUpdate } from "./update-inspector";
 
 export interface RoomMember {
@@ -172,8 +173,9 @@ export class LiveRoom {
     const inspection = inspectUpdate(this.doc, update); // throws on corrupt bytes → 1007
     if (!inspection.ok) return this.refuse(conn, inspection.reason);
     const writer = { role: conn.member.role, userId: conn.member.userId };
+    const context = policyContext(this.doc);
     for (const change of inspection.changes) {
-      const reason = checkWrite(writer, change, OPEN_CONTEXT);
+      const reason = checkWrite(writer, change, context);
       if (reason) return this.refuse(conn, reason, `${change.op} ${change.section}/${change.path.join("/")}`);
     }
     for (const client of inspection.clients) {
@@ -182,7 +184,11 @@ export class LiveRoom {
     }
     for (const client of inspection.clients) this.clientOwners.set(client, writer.userId);
     Y.applyUpdate(this.doc, update, conn);
+    // In the same tick: an edit to an item clears consents given to its earlier wording.
+    const touched = inspection.changes.flatMap((c) => (c.section === "agreementItems" && c.itemId ? [c.itemId] : []));
+    if (touched.length > 0) reconcileStatuses(this.doc, touched);
   }
+
 
   private receiveAwareness(conn: Connection, update: Uint8Array): void {
     const entries = sanitizeAwareness(

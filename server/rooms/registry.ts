@@ -82,6 +82,20 @@ export class RoomRegistry {
     for (const bytes of early.splice(0)) room.receive(conn, bytes);
   }
 
+  /**
+   * Runs a server command against a room's live doc, loading it if nobody is connected (it is
+   * unloaded again after the grace period). `fn` must not await between reading and writing.
+   */
+  async withRoom<T>(roomId: string, fn: (room: LiveRoom) => T | Promise<T>): Promise<T> {
+    if (this.shuttingDown) throw new Error("shutting down");
+    const room = await this.load(roomId);
+    try {
+      return await fn(room);
+    } finally {
+      this.scheduleUnloadIfEmpty(room);
+    }
+  }
+
   private load(roomId: string): Promise<LiveRoom> {
     const live = this.rooms.get(roomId);
     if (live) return Promise.resolve(live);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { addAgreementItem, commitmentText, findAgreementItem, meta, readAgreement } from "@/app/lib/room-doc";
+import { addAgreementItem, commitmentText, findAgreementItem, meta, readAgreement, ROOM_DOC_SCHEMA_VERSION } from "@/app/lib/room-doc";
 import { pairedRoom, waitFor } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
 import { connectY, type YClient } from "../helpers/yjs-client";
@@ -34,9 +34,7 @@ async function scene(): Promise<Scene> {
   const ana = await connectY(server.url, roomId, a.cookie);
   const ben = await connectY(server.url, roomId, b.cookie);
   const item = addAgreementItem(ana.doc, { id: "item-1", createdBy: a.id, commitment: "We talk." });
-  const needs = new Y.Map<Y.Text>();
-  item.set("needs", needs);
-  needs.set(a.id, new Y.Text("I need this because I feel safer."));
+  (item.get("needs") as Y.Map<Y.Text>).set(a.id, new Y.Text("I need this because I feel safer."));
   await ana.waitSaved();
   await waitFor(() => findAgreementItem(ben.doc, "item-1")?.item.get("needs"), "item at Ben");
   return { roomId, ana, ben, cookies: { a: a.cookie, b: b.cookie }, ids: { a: a.id, b: b.id } };
@@ -97,7 +95,7 @@ describe("write policy, adversarially", () => {
     mallory.close();
     const db = await fromDatabase(s);
     expect(db.getMap("agreementStatus").size).toBe(0);
-    expect(meta(db).get("schemaVersion")).toBe(1);
+    expect(meta(db).get("schemaVersion")).toBe(ROOM_DOC_SCHEMA_VERSION);
     expect(db.getArray("notes").length).toBe(0);
   });
 

@@ -29,8 +29,8 @@ describe("room document schema", () => {
     const doc = new Y.Doc();
     addAgreementItem(doc, { id: "a", createdBy: "u1", createdAt: 1, commitment: "Check in daily" });
     addAgreementItem(doc, { id: "b", createdBy: "u2", createdAt: 2 });
-    expect(readAgreement(doc)).toEqual([
-      { id: "a", createdBy: "u1", createdAt: 1, commitment: "Check in daily" },
+    expect(readAgreement(doc)).toMatchObject([
+      { id: "a", createdBy: "u1", createdAt: 1, commitment: "Check in daily", category: "other", committer: "both", reciprocal: false, needs: {} },
       { id: "b", createdBy: "u2", createdAt: 2, commitment: "" },
     ]);
     expect(findAgreementItem(doc, "b")?.index).toBe(1);

@@ -1,0 +1,64 @@
+import { eq } from "drizzle-orm";
+import type { ItemStatusRecord } from "@/app/lib/agreement";
+import { can } from "@/app/lib/permissions";
+import type { Database } from "@/db/client";
+import { agreementEvents, rooms as roomsTable } from "@/db/schema";
+import { AppError } from "../errors";
+import { applyConsent, applyWithdraw, currentHash } from "../rooms/agreement-status";
+import type { RoomRegistry } from "../rooms/registry";
+import type { Rooms } from "./rooms";
+
+/**
+ * Consent is a command, never a client write: checked against the item's current wording,
+ * recorded in `agreement_events` under the room's row lock (commands for one room are
+ * serialized in Postgres), then written to the room's server-only status section.
+ */
+export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegistry) {
+  async function partnerOf(roomId: string, userId: string): Promise<string[]> {
+    const members = await rooms.members(roomId);
+    const me = members.find((m) => m.userId === userId);
+    if (!me) throw new AppError("forbidden", "You are not a member of this room.");
+    if (!can(me.role, "agreement:consent")) throw new AppError("forbidden", "Only the partners agree to the items.");
+    return members.filter((m) => m.role === "partner").map((m) => m.userId);
+  }
+
+  async function record(roomId: string, event: typeof agreementEvents.$inferInsert): Promise<void> {
+    await db.transaction(async (tx) => {
+      await tx.select({ id: roomsTable.id }).from(roomsTable).where(eq(roomsTable.id, roomId)).for("update");
+      await tx.insert(agreementEvents).values(event);
+    });
+  }
+
+  return {
+    async consent(roomId: string, userId: string, itemId: string, hash: string): Promise<ItemStatusRecord> {
+      const partners = await partnerOf(roomId, userId);
+      if (partners.length < 2) throw new AppError("conflict", "Your partner needs to join the room before you can agree on items.");
+      return registry.withRoom(roomId, async (room) => {
+        const before = currentHash(room.doc, itemId);
+        if (before === null) throw new AppError("not_found", "This item is no longer in the agreement.");
+        if (before !== hash) {
+          throw new AppError("conflict", "The wording changed while you were reading it. Please read it again before you agree.");
+        }
+        await record(roomId, { roomId, itemId, userId, kind: "consent", contentHash: hash });
+        // Checked again: an edit may have arrived while the event was being recorded. In that
+        // rare case the event stays as an attempt and the status does not change.
+        const result = applyConsent(room.doc, itemId, userId, hash, partners);
+        if (!result.ok) throw new AppError(result.code, result.message);
+        return result.record;
+      });
+    },
+
+    async withdraw(roomId: string, userId: string, itemId: string): Promise<ItemStatusRecord> {
+      await partnerOf(roomId, userId);
+      return registry.withRoom(roomId, async (room) => {
+        if (currentHash(room.doc, itemId) === null) throw new AppError("not_found", "This item is no longer in the agreement.");
+        await record(roomId, { roomId, itemId, userId, kind: "withdraw" });
+        const result = applyWithdraw(room.doc, itemId, userId);
+        if (!result.ok) throw new AppError(result.code, result.message);
+        return result.record;
+      });
+    },
+  };
+}
+
+export type Agreement = ReturnType<typeof createAgreement>;
