@@ -55,6 +55,12 @@ try {
   await pa.getByText("All changes saved").waitFor();
   await pa.waitForTimeout(300);
   await pa.screenshot({ path: path.join(ROOT, "docs", "screenshot-room.png") });
+  // agreement states: item 1 agreed by Ana, details open on item 2
+  await pa.getByTestId("agreement-item").first().getByRole("button", { name: "I agree to this wording" }).click();
+  await pb.getByTestId("agreement-item").first().getByRole("button", { name: "I agree to this wording" }).click();
+  await pa.getByTestId("agreement-item").nth(1).getByText("Details: who, why, what is shared, dates").click();
+  await pa.getByTestId("agreement-item").first().getByText("Agreed by both").waitFor();
+  await pa.screenshot({ path: path.join(out, "room-agreement.png"), fullPage: true });
   await pa.screenshot({ path: path.join(out, "room.png"), fullPage: true });
   await pb.screenshot({ path: path.join(out, "room-phone.png"), fullPage: true });
   const dark = await browser.newContext({ viewport: { width: 1100, height: 760 }, colorScheme: "dark" });

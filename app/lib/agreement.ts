@@ -57,9 +57,11 @@ export const DRAFT: ItemStatusRecord = { status: "draft", consents: {}, changedS
  * Not the id's creator or creation time, which nobody edits.
  */
 export function canonicalItemContent(item: AgreementItemView): string {
+  // An empty need statement is no statement: opening one's own field must not change the hash.
   const needs = Object.keys(item.needs)
     .sort()
-    .map((userId) => [userId, item.needs[userId]!.trim()]);
+    .map((userId) => [userId, item.needs[userId]!.trim()])
+    .filter(([, need]) => need !== "");
   return JSON.stringify([
     item.id,
     item.category,

@@ -127,41 +127,44 @@ export function removeAgreementItem(doc: Y.Doc, id: string): boolean {
   return true;
 }
 
-/** A plain, typed view of the agreement, tolerant of half-written items from a newer client. */
+/** A plain, typed view of one item, tolerant of half-written items from a newer client. */
+export function readItem(item: AgreementItemMap): AgreementItemView | null {
+  const id = item.get("id");
+  if (typeof id !== "string" || !(item.get("commitment") instanceof Y.Text)) return null;
+  const str = (key: string) => {
+    const v = item.get(key);
+    return typeof v === "string" ? v : "";
+  };
+  const text = (field: TextField) => textField(item, field)?.toString() ?? "";
+  const needs: Record<string, string> = {};
+  for (const [userId, need] of needsMap(item)?.entries() ?? []) {
+    if (need instanceof Y.Text) needs[userId] = need.toString();
+  }
+  return {
+    id,
+    createdBy: str("createdBy"),
+    createdAt: Number(item.get("createdAt") ?? 0),
+    category: str("category") || "other",
+    committer: str("committer") || "both",
+    reciprocal: item.get("reciprocal") === true,
+    startDate: str("startDate"),
+    reviewDate: str("reviewDate"),
+    commitment: text("commitment"),
+    transparency: text("transparency"),
+    exclusions: text("exclusions"),
+    frequency: text("frequency"),
+    taper: text("taper"),
+    ifBroken: text("ifBroken"),
+    needs,
+  };
+}
+
 export function readAgreement(doc: Y.Doc): AgreementItemView[] {
   return agreementItems(doc)
     .toArray()
     .flatMap((item) => {
-      const id = item.get("id");
-      if (typeof id !== "string" || !(item.get("commitment") instanceof Y.Text)) return [];
-      const str = (key: string) => {
-        const v = item.get(key);
-        return typeof v === "string" ? v : "";
-      };
-      const text = (field: TextField) => textField(item, field)?.toString() ?? "";
-      const needs: Record<string, string> = {};
-      for (const [userId, need] of needsMap(item)?.entries() ?? []) {
-        if (need instanceof Y.Text) needs[userId] = need.toString();
-      }
-      return [
-        {
-          id,
-          createdBy: str("createdBy"),
-          createdAt: Number(item.get("createdAt") ?? 0),
-          category: str("category") || "other",
-          committer: str("committer") || "both",
-          reciprocal: item.get("reciprocal") === true,
-          startDate: str("startDate"),
-          reviewDate: str("reviewDate"),
-          commitment: text("commitment"),
-          transparency: text("transparency"),
-          exclusions: text("exclusions"),
-          frequency: text("frequency"),
-          taper: text("taper"),
-          ifBroken: text("ifBroken"),
-          needs,
-        },
-      ];
+      const view = readItem(item);
+      return view ? [view] : [];
     });
 }
 

@@ -1,18 +1,13 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import * as Y from "yjs";
-import { can, type Role } from "@/app/lib/permissions";
-import { addAgreementItem, agreementItems, commitmentText, LIMITS, removeAgreementItem } from "@/app/lib/room-doc";
+import { can } from "@/app/lib/permissions";
+import { addAgreementItem, agreementItems, LIMITS } from "@/app/lib/room-doc";
+import { TEMPLATES } from "@/app/lib/templates";
+import { AgreementItemCard, type Member } from "./agreement-item";
 import { InvitePanel } from "./invite-panel";
-import { SharedTextarea } from "./shared-textarea";
 import { type ConnectionState, type Peer, type SaveState, useLiveRoom } from "./use-live-room";
-
-interface Member {
-  userId: string;
-  name: string;
-  role: Role;
-}
 
 interface Props {
   roomId: string;
@@ -34,22 +29,24 @@ const SAVE_TEXT: Record<SaveState, string> = {
   waiting: "Not saved yet",
 };
 
-function useItemIds(doc: Y.Doc | null): string[] {
-  const [ids, setIds] = useState<string[]>([]);
+/** The item maps in order; re-renders when items are added, removed or moved (not on typing). */
+function useItems(doc: Y.Doc | null): Y.Map<unknown>[] {
+  const [items, setItems] = useState<Y.Map<unknown>[]>([]);
   useEffect(() => {
     if (!doc) return;
-    const items = agreementItems(doc);
-    const read = () => setIds(items.toArray().map((m) => String(m.get("id"))));
+    const array = agreementItems(doc);
+    const read = () => setItems(array.toArray());
     read();
-    items.observe(read);
-    return () => items.unobserve(read);
+    array.observe(read);
+    return () => array.unobserve(read);
   }, [doc]);
-  return ids;
+  return items;
 }
 
 export function RoomView({ roomId, title, me, members }: Props) {
   const room = useLiveRoom(roomId);
-  const ids = useItemIds(room.doc);
+  const items = useItems(room.doc);
+  const ids = items.map((m) => String(m.get("id")));
   const canEdit = can(me.role, "agreement:edit") && room.connection !== "no-access";
   const [focusId, setFocusId] = useState<string | null>(null);
 
@@ -60,7 +57,17 @@ export function RoomView({ roomId, title, me, members }: Props) {
     if (p.userId !== me.userId && !others.some((m) => m.userId === p.userId)) others.push({ userId: p.userId, name: p.name, role: p.role });
   }
   const typingNames = [...new Set(room.peers.filter((p) => p.typing && p.userId !== me.userId).map((p) => p.name))];
-  const partnerCount = [me, ...others].filter((m) => m.role === "partner").length;
+  const partners = [me, ...others].filter((m) => m.role === "partner");
+  const partnerCount = partners.length;
+  const [template, setTemplate] = useState("");
+  const add = () => {
+    if (!room.doc) return;
+    const id = crypto.randomUUID();
+    const t = TEMPLATES.find((x) => x.id === template);
+    addAgreementItem(room.doc, t ? { ...t, id, createdBy: me.userId } : { id, createdBy: me.userId });
+    setFocusId(id);
+    setTemplate("");
+  };
 
   return (
     <div className="space-y-6">
@@ -93,19 +100,22 @@ export function RoomView({ roomId, title, me, members }: Props) {
             </p>
           </div>
           {canEdit ? (
-            <button
-              type="button"
-              className="btn-primary"
-              disabled={!room.synced || ids.length >= LIMITS.agreementItems}
-              onClick={() => {
-                if (!room.doc) return;
-                const id = crypto.randomUUID();
-                addAgreementItem(room.doc, { id, createdBy: me.userId });
-                setFocusId(id);
-              }}
-            >
-              Add a commitment
-            </button>
+            <div className="flex flex-wrap items-end gap-2">
+              <label className="text-sm">
+                <span className="block font-medium">Start from</span>
+                <select className="field min-h-11" value={template} onChange={(e) => setTemplate(e.target.value)}>
+                  <option value="">A blank commitment</option>
+                  {TEMPLATES.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {t.title}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="button" className="btn-primary" disabled={!room.synced || ids.length >= LIMITS.agreementItems} onClick={add}>
+                Add a commitment
+              </button>
+            </div>
           ) : null}
         </div>
         {!room.synced && ids.length === 0 ? (
@@ -116,14 +126,17 @@ export function RoomView({ roomId, title, me, members }: Props) {
           </p>
         ) : (
           <ol className="space-y-4" aria-label="Commitments">
-            {ids.map((id, index) => (
-              <AgreementItem
-                key={id}
-                itemId={id}
+            {items.map((item, index) => (
+              <AgreementItemCard
+                key={ids[index]}
+                roomId={roomId}
+                item={item}
                 number={index + 1}
                 room={room}
+                me={me}
+                partners={partners}
                 canEdit={canEdit}
-                autoFocus={focusId === id}
+                autoFocus={focusId === ids[index]}
               />
             ))}
           </ol>
@@ -178,64 +191,5 @@ function Presence({ me, others, online, peers }: { me: Member; others: Member[];
         );
       })}
     </ul>
-  );
-}
-
-function AgreementItem({
-  itemId,
-  number,
-  room,
-  canEdit,
-  autoFocus,
-}: {
-  itemId: string;
-  number: number;
-  room: ReturnType<typeof useLiveRoom>;
-  canEdit: boolean;
-  autoFocus: boolean;
-}) {
-  const [confirming, setConfirming] = useState(false);
-  const wrapper = useRef<HTMLLIElement>(null);
-  const item = room.doc ? agreementItems(room.doc).toArray().find((m) => m.get("id") === itemId) : undefined;
-  useEffect(() => {
-    if (autoFocus) wrapper.current?.querySelector("textarea")?.focus();
-  }, [autoFocus]);
-  if (!item || !room.doc || !room.provider) return null;
-  const fieldId = `commitment-${itemId}`;
-  return (
-    <li ref={wrapper} className="card space-y-2" data-testid="agreement-item">
-      <div className="flex items-center justify-between gap-3">
-        <label htmlFor={fieldId} className="font-medium">
-          Commitment {number}
-        </label>
-        {canEdit ? (
-          confirming ? (
-            <span className="flex items-center gap-2 text-sm">
-              Remove this commitment for both of you?
-              <button type="button" className="btn-quiet min-h-10" onClick={() => removeAgreementItem(room.doc!, itemId)}>
-                Remove
-              </button>
-              <button type="button" className="btn-quiet min-h-10" onClick={() => setConfirming(false)}>
-                Keep it
-              </button>
-            </span>
-          ) : (
-            <button type="button" className="btn-quiet min-h-10 text-sm" onClick={() => setConfirming(true)}>
-              Remove
-            </button>
-          )
-        ) : null}
-      </div>
-      <SharedTextarea
-        id={fieldId}
-        itemId={itemId}
-        text={commitmentText(item)}
-        awareness={room.provider.awareness}
-        peers={room.peers}
-        label={`Commitment ${number}`}
-        maxLength={LIMITS.commitmentLength}
-        disabled={!canEdit}
-      />
-    </li>
   );
 }

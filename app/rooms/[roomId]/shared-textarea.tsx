@@ -15,6 +15,7 @@ interface Props {
   label: string;
   maxLength: number;
   disabled?: boolean;
+  placeholder?: string;
 }
 
 /** Typing pauses longer than this end the "is typing" hint. */
@@ -27,7 +28,7 @@ const TYPING_MS = 2_000;
  * elsewhere). While an input method composes a character (Chinese, Japanese, Korean…), nothing
  * is sent and remote edits wait; the composed text is applied once, where it was started.
  */
-export function SharedTextarea({ id, itemId, text, awareness, peers, label, maxLength, disabled }: Props) {
+export function SharedTextarea({ id, itemId, text, awareness, peers, label, maxLength, disabled, placeholder }: Props) {
   const ref = useRef<HTMLTextAreaElement>(null);
   const [value, setValue] = useState(() => text.toString());
   const origin = useRef(Symbol("textarea"));
@@ -193,7 +194,7 @@ export function SharedTextarea({ id, itemId, text, awareness, peers, label, maxL
           awareness.setLocalStateField("cursor", null);
           awareness.setLocalStateField("typing", null);
         }}
-        placeholder="Who does what, and when? For example: “I will tell you within a day if I am contacted.”"
+        placeholder={placeholder ?? "Who does what, and when? For example: “I will tell you within a day if I am contacted.”"}
         className={`${shared} relative resize-none overflow-hidden border-stone-400 bg-transparent text-stone-900 placeholder:text-stone-500 dark:border-stone-500 dark:text-stone-100`}
       />
     </div>

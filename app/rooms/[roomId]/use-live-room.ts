@@ -1,7 +1,7 @@
 "use client";
 
-import { useEffect, useState } from "react";
-import { io } from "socket.io-client";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { io, type Socket } from "socket.io-client";
 import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
@@ -22,6 +22,8 @@ export interface Peer {
   cursor: AwarenessState["cursor"];
 }
 
+export type CommandAck = { ok: true } & Record<string, unknown> | { ok: false; error: { code: string; message: string } };
+
 export interface LiveRoom {
   /** Null until the effect has run (the doc and its connection live exactly as long as the page). */
   doc: Y.Doc | null;
@@ -32,6 +34,8 @@ export interface LiveRoom {
   peers: Peer[];
   notice: string | null;
   dismissNotice(): void;
+  /** Sends a socket.io command and resolves its acknowledgement (or a gentle error). */
+  command(event: string, payload: Record<string, unknown>): Promise<CommandAck>;
 }
 
 /** Joins the room over both channels: Yjs for shared state, socket.io for commands. */
@@ -44,6 +48,7 @@ export function useLiveRoom(roomId: string): LiveRoom {
   const [notice, setNotice] = useState<string | null>(null);
   /** Bumped when the server refused our change: the doc is rebuilt from the room's state. */
   const [generation, setGeneration] = useState(0);
+  const socketRef = useRef<Socket | null>(null);
 
   useEffect(() => {
     const doc = new Y.Doc();
@@ -97,6 +102,7 @@ export function useLiveRoom(roomId: string): LiveRoom {
     provider.connect();
 
     const socket = io({ path: "/socket.io", transports: ["websocket"] });
+    socketRef.current = socket;
     socket.on("connect", () => {
       socket.emit("room:join", { roomId }, (ack: { ok: boolean; error?: { code: string } }) => {
         if (!ack.ok && ack.error?.code === "forbidden") setConnection("no-access");
@@ -113,5 +119,25 @@ export function useLiveRoom(roomId: string): LiveRoom {
     };
   }, [roomId, generation]);
 
-  return { doc: live?.doc ?? null, provider: live?.provider ?? null, connection, saveState, synced, peers, notice, dismissNotice: () => setNotice(null) };
+  const command = useCallback(async (event: string, payload: Record<string, unknown>): Promise<CommandAck> => {
+    const socket = socketRef.current;
+    if (!socket?.connected) return { ok: false, error: { code: "unavailable", message: "Not connected right now. Please try again in a moment." } };
+    try {
+      return (await socket.timeout(10_000).emitWithAck(event, payload)) as CommandAck;
+    } catch {
+      return { ok: false, error: { code: "unavailable", message: "No answer from the server. Please try again." } };
+    }
+  }, []);
+
+  return {
+    doc: live?.doc ?? null,
+    provider: live?.provider ?? null,
+    connection,
+    saveState,
+    synced,
+    peers,
+    notice,
+    dismissNotice: () => setNotice(null),
+    command,
+  };
 }

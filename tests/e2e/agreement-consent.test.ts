@@ -1,0 +1,75 @@
+/**
+ * Two partners draft an item together, both agree, one edits (both consents clear, visibly),
+ * both agree again. Each partner writes only their own need statement.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../helpers/browser";
+import { pairedRoom, type Person } from "../helpers/http";
+import { startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await server?.database.drop();
+});
+
+async function open(person: Person, roomId: string, viewport = { width: 1100, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  const [name, value] = person.cookie.split("=") as [string, string];
+  await context.addCookies([{ name, value, domain: "localhost", path: "/" }]);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/rooms/${roomId}`);
+  await expect.poll(() => page.getByTestId("connection").textContent()).toContain("Connected");
+  return page;
+}
+
+it("drafting together, agreeing, an edit clearing both consents, agreeing again", async () => {
+  const { a, b, roomId } = await pairedRoom(server.url);
+  const ana = await open(a, roomId);
+  const ben = await open(b, roomId, { width: 390, height: 844 }); // Ben is on a phone
+
+  // Ana starts from a template
+  await ana.getByLabel("Start from").selectOption({ label: "A daily check-in" });
+  await ana.getByRole("button", { name: "Add a commitment" }).click();
+  const benItem = ben.getByTestId("agreement-item").first();
+  await expect.poll(() => ben.getByLabel("Commitment 1").inputValue()).toContain("10 to 15 minutes");
+  await expect.poll(() => benItem.getByTestId("item-status").textContent()).toBe("Draft");
+
+  // Ben writes his need; Ana sees it but has no field to change it
+  await benItem.getByText("Details: who, why, what is shared, dates").click();
+  await benItem.getByLabel("My need").fill("I need this because the evenings are when I worry most.");
+  const anaItem = ana.getByTestId("agreement-item").first();
+  await anaItem.getByText("Details: who, why, what is shared, dates").click();
+  await expect.poll(() => anaItem.textContent()).toContain("the evenings are when I worry most");
+  expect(await anaItem.getByLabel("Ben’s need").count()).toBe(0);
+
+  // both agree
+  await anaItem.getByRole("button", { name: "I agree to this wording" }).click();
+  await expect.poll(() => benItem.getByTestId("consent-summary").textContent()).toContain("Ana agreed to this wording.");
+  await expect.poll(() => benItem.getByTestId("item-status").textContent()).toBe("Waiting for the other partner");
+  await benItem.getByRole("button", { name: "I agree to this wording" }).click();
+  await expect.poll(() => anaItem.getByTestId("item-status").textContent()).toBe("✓ Agreed by both");
+  expect(await anaItem.getByRole("button", { name: "Remove" }).count()).toBe(0); // agreed items are not simply removed
+
+  // Ben changes the wording: both consents clear, and both see why
+  await ben.getByLabel("Commitment 1").click();
+  await ben.getByLabel("Commitment 1").press("End");
+  await ben.keyboard.type(" Phones away.");
+  await expect.poll(() => anaItem.getByTestId("item-status").textContent()).toBe("Draft");
+  await expect.poll(() => anaItem.getByTestId("changed-since").count()).toBe(1);
+  await expect.poll(() => anaItem.getByTestId("consent-summary").textContent()).toBe("You have not agreed yet. Ben has not agreed yet.");
+
+  // and agree again to the new wording
+  await anaItem.getByRole("button", { name: "I agree to this wording" }).click();
+  await expect.poll(() => benItem.getByRole("button", { name: "I agree to this wording" }).isEnabled()).toBe(true);
+  await benItem.getByRole("button", { name: "I agree to this wording" }).click();
+  await expect.poll(() => anaItem.getByTestId("item-status").textContent()).toBe("✓ Agreed by both");
+  await expect.poll(() => benItem.getByTestId("item-status").textContent()).toBe("✓ Agreed by both");
+  await expect.poll(() => ana.getByTestId("save-state").getAttribute("data-state")).toBe("saved");
+});
