@@ -17,7 +17,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:p-2">
           Skip to content
         </a>
-        <header className="border-b border-stone-200 bg-white/80 dark:border-stone-800 dark:bg-stone-900/80">
+        <header className="border-b border-stone-200 bg-white/80 print:hidden dark:border-stone-800 dark:bg-stone-900/80">
           <nav aria-label="Main" className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3">
             <Link href={user ? "/rooms" : "/"} className="text-lg font-semibold text-calm-700 dark:text-calm-100">
               Mend

@@ -130,6 +130,40 @@ export const agreementEvents = pgTable(
   (t) => [index("agreement_events_room_idx").on(t.roomId, t.createdAt)],
 );
 
+/**
+ * A signed version of a room's agreement: immutable once written (nothing updates these rows).
+ * `content` is canonical JSON of the agreed items; `hash` its SHA-256, printed on every copy.
+ */
+export const agreementVersions = pgTable(
+  "agreement_versions",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    content: text("content").notNull(),
+    hash: text("hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("agreement_versions_room_version_key").on(t.roomId, t.version)],
+);
+
+export const agreementSignatures = pgTable(
+  "agreement_signatures",
+  {
+    versionId: uuid("version_id")
+      .notNull()
+      .references(() => agreementVersions.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** Kept with the signature, so the record reads the same if an account is later renamed. */
+    name: text("name").notNull(),
+    role: roleEnum("role").notNull(),
+    signedAt: timestamp("signed_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("agreement_signatures_version_idx").on(t.versionId)],
+);
+
 /** Fixed-window counters shared by every server process (sign-in, sign-up, invites). */
 export const rateLimits = pgTable(
   "rate_limits",

@@ -61,6 +61,16 @@ try {
   await pa.getByTestId("agreement-item").nth(1).getByText("Details: who, why, what is shared, dates").click();
   await pa.getByTestId("agreement-item").first().getByText("Agreed by both").waitFor();
   await pa.screenshot({ path: path.join(out, "room-agreement.png"), fullPage: true });
+  // sign version 1 and show it
+  await pa.getByRole("button", { name: "Propose to sign" }).click();
+  for (const [page, person] of [[pa, a], [pb, b]] as const) {
+    await page.getByLabel(/Your password/).fill(person.password);
+    await page.getByRole("button", { name: "Sign this version" }).click();
+    await page.waitForTimeout(300);
+  }
+  await pa.getByRole("link", { name: "Version 1" }).click();
+  await pa.getByTestId("version-hash").waitFor();
+  await pa.screenshot({ path: path.join(out, "version.png"), fullPage: true });
   await pa.screenshot({ path: path.join(out, "room.png"), fullPage: true });
   await pb.screenshot({ path: path.join(out, "room-phone.png"), fullPage: true });
   const dark = await browser.newContext({ viewport: { width: 1100, height: 760 }, colorScheme: "dark" });

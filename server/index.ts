@@ -14,10 +14,11 @@ import { log } from "./log";
 import { createSocketServer, type AuthedRequest } from "./realtime/socketio";
 import { RoomRegistry } from "./rooms/registry";
 import { createRoomStore } from "./rooms/room-store";
-import { setRuntime } from "./runtime";
+import { type Runtime, setRuntime } from "./runtime";
 import { readSession } from "./auth/session-cookie";
 import { createAccounts } from "./services/accounts";
 import { createAgreement } from "./services/agreement";
+import { createSigning } from "./services/signing";
 import { createInvites } from "./services/invites";
 import { createRateLimiter } from "./services/rate-limit";
 import { createRooms } from "./services/rooms";
@@ -51,7 +52,13 @@ async function main(): Promise<void> {
   const accounts = createAccounts(db, rateLimiter);
   const rooms = createRooms(db);
   const invites = createInvites(db, rooms, rateLimiter, config.INVITE_TTL_SECONDS);
-  setRuntime({
+  const registry = new RoomRegistry(createRoomStore(db, database.syncToDisk), {
+    compactionThreshold: config.COMPACTION_THRESHOLD,
+    unloadDelayMs: config.ROOM_UNLOAD_DELAY_MS,
+  });
+  const agreement = createAgreement(db, rooms, registry);
+  const signing = createSigning(db, rooms, accounts, registry);
+  const runtime: Runtime = {
     config,
     driver: database.driver,
     ping: async () => {
@@ -61,14 +68,11 @@ async function main(): Promise<void> {
     rooms,
     invites,
     rateLimiter,
-  });
+    signing,
+  };
+  setRuntime(runtime);
 
-  const registry = new RoomRegistry(createRoomStore(db, database.syncToDisk), {
-    compactionThreshold: config.COMPACTION_THRESHOLD,
-    unloadDelayMs: config.ROOM_UNLOAD_DELAY_MS,
-  });
-  const agreement = createAgreement(db, rooms, registry);
-  const { engine, io } = createSocketServer({ rooms, agreement });
+  const { engine, io } = createSocketServer({ rooms, agreement, signing });
 
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const server = createServer((req, res) => {

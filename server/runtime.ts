@@ -11,6 +11,7 @@ import type { Accounts } from "./services/accounts";
 import type { Invites } from "./services/invites";
 import type { RateLimiter } from "./services/rate-limit";
 import type { Rooms } from "./services/rooms";
+import type { Signing } from "./services/signing";
 
 export interface Runtime {
   config: Config;
@@ -21,6 +22,7 @@ export interface Runtime {
   rooms: Rooms;
   invites: Invites;
   rateLimiter: RateLimiter;
+  signing: Signing;
 }
 
 const KEY = Symbol.for("mend.runtime");

@@ -38,3 +38,5 @@ export const roomIdSchema = z.uuid();
 export const inviteTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
 export type SignUpInput = z.infer<typeof signUpSchema>;
+
+export const versionParamsSchema = z.object({ roomId: roomIdSchema, version: z.coerce.number().int().min(1).max(1_000_000) });

@@ -12,6 +12,10 @@ export const commandSchemas = {
   /** Agree to an item's wording, named by the hash of the content one read. */
   "agreement:consent": z.object({ roomId: z.uuid(), itemId, hash: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
   "agreement:withdraw": z.object({ roomId: z.uuid(), itemId }).strict(),
+  "agreement:propose-signing": z.object({ roomId: z.uuid() }).strict(),
+  "agreement:cancel-signing": z.object({ roomId: z.uuid() }).strict(),
+  /** Sign the proposed version (named by its hash), confirming one's password. */
+  "agreement:sign": z.object({ roomId: z.uuid(), hash: z.string().regex(/^[0-9a-f]{64}$/), password: z.string().min(1).max(256) }).strict(),
 };
 
 export type CommandName = keyof typeof commandSchemas;

@@ -11,13 +11,14 @@ import { AppError, isAppError } from "../errors";
 import { log } from "../log";
 import type { Agreement } from "../services/agreement";
 import type { Rooms } from "../services/rooms";
+import type { Signing } from "../services/signing";
 import { type CommandAck, type CommandName, commandSchemas } from "./commands";
 
 export interface AuthedRequest extends IncomingMessage {
   mendUserId?: string;
 }
 
-export function createSocketServer({ rooms, agreement }: { rooms: Rooms; agreement: Agreement }) {
+export function createSocketServer({ rooms, agreement, signing }: { rooms: Rooms; agreement: Agreement; signing: Signing }) {
   const engine = new EngineServer({
     transports: ["websocket"],
     maxHttpBufferSize: MAX_FRAME_BYTES,
@@ -50,6 +51,14 @@ export function createSocketServer({ rooms, agreement }: { rooms: Rooms; agreeme
     on(socket, "agreement:withdraw", async ({ roomId, itemId }) => ({
       status: await agreement.withdraw(roomId, socket.data.userId as string, itemId),
     }));
+    on(socket, "agreement:propose-signing", async ({ roomId }) => ({
+      proposal: await signing.propose(roomId, socket.data.userId as string),
+    }));
+    on(socket, "agreement:cancel-signing", async ({ roomId }) => {
+      await signing.cancel(roomId, socket.data.userId as string);
+      return {};
+    });
+    on(socket, "agreement:sign", async ({ roomId, hash, password }) => signing.sign(roomId, socket.data.userId as string, hash, password));
   });
 
   return { engine, io };

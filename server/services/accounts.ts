@@ -81,6 +81,20 @@ export function createAccounts(db: Database, limiter: RateLimiter) {
       return { id: user.id, email: user.email, name: user.name };
     },
 
+    /**
+     * A fresh password check for a serious step (signing), limited like sign-in: 10 failures per
+     * person per 15 minutes, counted before checking and refunded when right.
+     */
+    async confirmPassword(userId: string, password: string): Promise<boolean> {
+      const key = { key: `confirm:user:${userId}`, ...SIGN_IN_LIMITS.perEmail };
+      const hit = await limiter.hit(key);
+      if (!hit.allowed) throw new SignInRateLimited(hit.retryAfterSeconds);
+      const [user] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
+      const ok = await verify(user?.hash ?? (await dummyHash), password).catch(() => false);
+      if (ok && user) await limiter.refund(key);
+      return ok && user !== undefined;
+    },
+
     async findById(id: string): Promise<PublicUser | null> {
       const [user] = await db
         .select({ id: users.id, email: users.email, name: users.name })

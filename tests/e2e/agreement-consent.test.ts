@@ -29,7 +29,7 @@ async function open(person: Person, roomId: string, viewport = { width: 1100, he
   return page;
 }
 
-it("drafting together, agreeing, an edit clearing both consents, agreeing again", async () => {
+it("drafting together, agreeing, an edit clearing both consents, agreeing again, signing, history and exports", async () => {
   const { a, b, roomId } = await pairedRoom(server.url);
   const ana = await open(a, roomId);
   const ben = await open(b, roomId, { width: 390, height: 844 }); // Ben is on a phone
@@ -72,4 +72,32 @@ it("drafting together, agreeing, an edit clearing both consents, agreeing again"
   await expect.poll(() => anaItem.getByTestId("item-status").textContent()).toBe("✓ Agreed by both");
   await expect.poll(() => benItem.getByTestId("item-status").textContent()).toBe("✓ Agreed by both");
   await expect.poll(() => ana.getByTestId("save-state").getAttribute("data-state")).toBe("saved");
+
+  // Ana proposes to sign; both confirm with their passwords
+  await ana.getByRole("button", { name: "Propose to sign" }).click();
+  await expect.poll(() => ben.getByTestId("signing-proposal").textContent()).toContain("Ana proposed to sign the 1 agreed commitment");
+  await ana.getByLabel(/Your password/).fill("wrong password");
+  await ana.getByRole("button", { name: "Sign this version" }).click();
+  await expect.poll(() => ana.getByRole("alert").filter({ hasText: "password does not match" }).count()).toBe(1);
+  await ana.getByLabel(/Your password/).fill(a.password);
+  await ana.getByRole("button", { name: "Sign this version" }).click();
+  await expect.poll(() => ben.getByTestId("signing-proposal").textContent()).toContain("Ana: signed");
+  await ben.getByLabel(/Your password/).fill(b.password);
+  await ben.getByRole("button", { name: "Sign this version" }).click();
+  const history = ana.getByRole("list", { name: "Signed versions" });
+  await expect.poll(() => history.textContent()).toContain("Version 1");
+
+  // the version page, with its hash, prints cleanly and exports as Markdown
+  await history.getByRole("link", { name: "Version 1" }).click();
+  await ana.waitForURL(/\/versions\/1$/);
+  await expect.poll(() => ana.locator("article").textContent()).toContain("Phones away.");
+  const hash = ((await ana.getByTestId("version-hash").textContent()) ?? "").replace("SHA-256: ", "");
+  expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  await ana.emulateMedia({ media: "print" });
+  expect(await ana.getByRole("button", { name: "Print or save as PDF" }).isVisible()).toBe(false);
+  expect(await ana.getByRole("navigation", { name: "Main" }).isVisible()).toBe(false);
+  await ana.emulateMedia({ media: "screen" });
+  const download = await ana.request.get(`${server.url}/api/rooms/${roomId}/versions/1/markdown`);
+  expect(download.status()).toBe(200);
+  expect(await download.text()).toContain(hash);
 });

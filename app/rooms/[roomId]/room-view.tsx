@@ -7,6 +7,7 @@ import { addAgreementItem, agreementItems, LIMITS } from "@/app/lib/room-doc";
 import { TEMPLATES } from "@/app/lib/templates";
 import { AgreementItemCard, type Member } from "./agreement-item";
 import { InvitePanel } from "./invite-panel";
+import { SigningPanel } from "./signing-panel";
 import { type ConnectionState, type Peer, type SaveState, useLiveRoom } from "./use-live-room";
 
 interface Props {
@@ -142,6 +143,8 @@ export function RoomView({ roomId, title, me, members }: Props) {
           </ol>
         )}
       </section>
+
+      <SigningPanel roomId={roomId} room={room} me={me} partners={partners} />
 
       {can(me.role, "invite:create:partner") ? (
         <InvitePanel roomId={roomId} canInvitePartner={partnerCount < 2} canInviteTherapist={can(me.role, "invite:create:therapist")} />

@@ -1,0 +1,104 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { CATEGORIES } from "@/app/lib/agreement";
+import { versionParamsSchema } from "@/app/lib/api-schemas";
+import { currentUser } from "@/server/auth/nextauth";
+import { isAppError } from "@/server/errors";
+import { getRuntime } from "@/server/runtime";
+import { PrintButton } from "./print-button";
+
+export const dynamic = "force-dynamic";
+
+export default async function VersionPage({ params }: { params: Promise<{ roomId: string; version: string }> }) {
+  const raw = await params;
+  const user = await currentUser();
+  if (!user) redirect(`/signin?next=${encodeURIComponent(`/rooms/${raw.roomId}/versions/${raw.version}`)}`);
+  const parsed = versionParamsSchema.safeParse(raw);
+  const runtime = getRuntime();
+  let v: Awaited<ReturnType<typeof runtime.signing.get>> | null = null;
+  if (parsed.success) {
+    try {
+      v = await runtime.signing.get(parsed.data.roomId, user.id, parsed.data.version);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+    }
+  }
+  if (!v || !parsed.success) {
+    return (
+      <div className="card mx-auto max-w-md space-y-3">
+        <h1 className="text-2xl font-semibold">This version is not available</h1>
+        <p>It may not exist, or this room is not open to you.</p>
+        <Link href="/rooms" className="underline underline-offset-4">
+          Go to your rooms
+        </Link>
+      </div>
+    );
+  }
+  const room = await runtime.rooms.get(parsed.data.roomId);
+  const name = (userId: string) => v.content.partners.find((p) => p.userId === userId)?.name ?? "A partner";
+  const fields = (item: (typeof v.content.items)[number]): Array<[string, string]> => [
+    ["Who commits", item.committer === "both" ? "Both of us" : name(item.committer)],
+    ...Object.entries(item.needs).map(([userId, need]): [string, string] => [`${name(userId)}’s need`, need]),
+    ["What is shared", item.transparency],
+    ["What stays private", item.exclusions],
+    ["How often", item.frequency],
+    ["Starts on", item.startDate],
+    ["We review it on", item.reviewDate],
+    ["When it eases", item.taper],
+    ["If it slips", item.ifBroken],
+  ];
+  return (
+    <article className="mx-auto max-w-3xl space-y-6 print:max-w-none">
+      <div className="flex flex-wrap items-center justify-between gap-3 print:hidden">
+        <Link href={`/rooms/${parsed.data.roomId}`} className="underline underline-offset-4">
+          Back to the room
+        </Link>
+        <div className="flex flex-wrap gap-2">
+          <a className="btn-quiet" href={`/api/rooms/${parsed.data.roomId}/versions/${v.version}/markdown`}>
+            Download as Markdown
+          </a>
+          <PrintButton />
+        </div>
+      </div>
+      <header className="space-y-1">
+        <h1 className="text-2xl font-semibold">
+          {room?.title}: our agreement, version {v.version}
+        </h1>
+        <p className="text-stone-700 dark:text-stone-300 print:text-black">Signed on {new Date(v.createdAt).toLocaleDateString(undefined, { dateStyle: "long" })}</p>
+      </header>
+      <ol className="space-y-5">
+        {v.content.items.map((item, i) => (
+          <li key={item.id} className="card space-y-2 break-inside-avoid print:border-stone-400 print:shadow-none">
+            <h2 className="font-semibold">
+              {i + 1}. {CATEGORIES[item.category as keyof typeof CATEGORIES] ?? CATEGORIES.other}
+            </h2>
+            <p className="whitespace-pre-wrap text-lg">{item.commitment}</p>
+            <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[12rem_1fr]">
+              {fields(item)
+                .filter(([, value]) => value)
+                .map(([label, value]) => (
+                  <div key={label} className="contents">
+                    <dt className="font-medium">{label}</dt>
+                    <dd className="whitespace-pre-wrap">{value}</dd>
+                  </div>
+                ))}
+            </dl>
+          </li>
+        ))}
+      </ol>
+      <section className="space-y-2 break-inside-avoid">
+        <h2 className="font-semibold">Signatures</h2>
+        <ul>
+          {v.signatures.map((s) => (
+            <li key={s.name + s.signedAt}>
+              {s.name} ({s.role}), {new Date(s.signedAt).toLocaleString(undefined, { dateStyle: "long", timeStyle: "short" })}
+            </li>
+          ))}
+        </ul>
+        <p className="break-all font-mono text-xs" data-testid="version-hash">
+          SHA-256: {v.hash}
+        </p>
+      </section>
+    </article>
+  );
+}
