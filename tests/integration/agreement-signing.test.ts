@@ -87,6 +87,35 @@ describe("signing", () => {
     s.close();
   });
 
+  it("a second version can be compared with the first, word by word", async () => {
+    const s = await scene();
+    const signBoth = async () => {
+      const p = await command(s.sa, "agreement:propose-signing", { roomId: s.roomId });
+      const hash = (p.proposal as SigningProposal).hash;
+      await command(s.sa, "agreement:sign", { roomId: s.roomId, hash, password: s.a.password });
+      return command(s.sb, "agreement:sign", { roomId: s.roomId, hash, password: s.b.password });
+    };
+    expect(await signBoth()).toMatchObject({ signed: true, version: 1 });
+    // change the agreed item's wording, agree to it and to the second item, sign again
+    const text = commitmentText(findAgreementItem(s.ana.doc, "agreed")!.item);
+    text.delete(text.length - "every evening.".length, "every evening.".length);
+    text.insert(text.length, "every morning.");
+    await s.ana.waitSaved();
+    for (const itemId of ["agreed", "draft"]) {
+      const hash = await hashItemContent(readAgreement(s.ana.doc).find((i) => i.id === itemId)!);
+      await command(s.sa, "agreement:consent", { roomId: s.roomId, itemId, hash });
+      await command(s.sb, "agreement:consent", { roomId: s.roomId, itemId, hash });
+    }
+    expect(await signBoth()).toMatchObject({ signed: true, version: 2 });
+    const page = await fetch(`${server.url}/rooms/${s.roomId}/versions/2?compare=1`, { headers: { cookie: s.a.cookie } });
+    const html = await page.text();
+    expect(html).toContain("What changed from version 1 to version 2");
+    expect(html).toMatch(/<del[^>]*>evening\.<\/del>/);
+    expect(html).toMatch(/<ins[^>]*>morning\.<\/ins>/);
+    expect(html).toMatch(/Added:.*Still talking about this one\./s);
+    s.close();
+  });
+
   it("a proposal is void once an item it covers changes", async () => {
     const s = await scene();
     const proposed = await command(s.sa, "agreement:propose-signing", { roomId: s.roomId });
