@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   customType,
+  date,
   index,
   integer,
   pgEnum,
@@ -28,6 +29,7 @@ export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
 });
 
 export const roleEnum = pgEnum("member_role", ["partner", "therapist"]);
+export const checkInOutcomeEnum = pgEnum("check_in_outcome", ["kept", "partly", "not_yet"]);
 
 export const users = pgTable(
   "users",
@@ -162,6 +164,32 @@ export const agreementSignatures = pgTable(
     signedAt: timestamp("signed_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("agreement_signatures_version_idx").on(t.versionId)],
+);
+
+/**
+ * How an agreement item went, per partner and day (at most one row: a second check-in that day
+ * replaces the first). Visible to both partners and the therapist; never in the shared doc.
+ */
+export const checkIns = pgTable(
+  "check_ins",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    itemId: text("item_id").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    outcome: checkInOutcomeEnum("outcome").notNull(),
+    note: text("note"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("check_ins_one_per_day_key").on(t.roomId, t.itemId, t.userId, t.day),
+    index("check_ins_room_item_idx").on(t.roomId, t.itemId, t.day),
+  ],
 );
 
 /** Fixed-window counters shared by every server process (sign-in, sign-up, invites). */

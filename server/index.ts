@@ -18,6 +18,7 @@ import { type Runtime, setRuntime } from "./runtime";
 import { readSession } from "./auth/session-cookie";
 import { createAccounts } from "./services/accounts";
 import { createAgreement } from "./services/agreement";
+import { createCheckIns } from "./services/check-ins";
 import { createSigning } from "./services/signing";
 import { createInvites } from "./services/invites";
 import { createRateLimiter } from "./services/rate-limit";
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   });
   const agreement = createAgreement(db, rooms, registry);
   const signing = createSigning(db, rooms, accounts, registry);
+  const checkIns = createCheckIns(db, rooms, registry);
   const runtime: Runtime = {
     config,
     driver: database.driver,
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
     invites,
     rateLimiter,
     signing,
+    checkIns,
   };
   setRuntime(runtime);
 

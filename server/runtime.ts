@@ -10,6 +10,7 @@ import type { Config } from "./config";
 import type { Accounts } from "./services/accounts";
 import type { Invites } from "./services/invites";
 import type { RateLimiter } from "./services/rate-limit";
+import type { CheckIns } from "./services/check-ins";
 import type { Rooms } from "./services/rooms";
 import type { Signing } from "./services/signing";
 
@@ -23,6 +24,7 @@ export interface Runtime {
   invites: Invites;
   rateLimiter: RateLimiter;
   signing: Signing;
+  checkIns: CheckIns;
 }
 
 const KEY = Symbol.for("mend.runtime");

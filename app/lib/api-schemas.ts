@@ -40,3 +40,13 @@ export const inviteTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
 export const versionParamsSchema = z.object({ roomId: roomIdSchema, version: z.coerce.number().int().min(1).max(1_000_000) });
+
+export const CHECK_IN_OUTCOMES = ["kept", "partly", "not_yet"] as const;
+
+/** A day as the person's own calendar has it; the server accepts yesterday to tomorrow (UTC). */
+export const checkInSchema = z.object({
+  itemId: z.string().min(1).max(64),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Please give the day as YYYY-MM-DD."),
+  outcome: z.enum(CHECK_IN_OUTCOMES),
+  note: z.string().trim().max(500, "Please keep the note under 500 characters.").optional(),
+});

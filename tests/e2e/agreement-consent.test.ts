@@ -73,6 +73,12 @@ it("drafting together, agreeing, an edit clearing both consents, agreeing again,
   await expect.poll(() => benItem.getByTestId("item-status").textContent()).toBe("✓ Agreed by both");
   await expect.poll(() => ana.getByTestId("save-state").getAttribute("data-state")).toBe("saved");
 
+  // a check-in on the agreed item reaches Ben without a reload
+  await anaItem.getByTestId("check-ins").getByPlaceholder("A note, if you like").fill("Ten good minutes.");
+  await anaItem.getByTestId("check-ins").getByRole("button", { name: "Kept it" }).click();
+  await expect.poll(() => benItem.getByRole("list", { name: "Recent check-ins" }).textContent()).toContain("Ana, today: kept it · “Ten good minutes.”");
+  expect(await benItem.getByRole("img", { name: /Ana, last 14 days: kept 1/ }).count()).toBe(1);
+
   // Ana proposes to sign; both confirm with their passwords
   await ana.getByRole("button", { name: "Propose to sign" }).click();
   await expect.poll(() => ben.getByTestId("signing-proposal").textContent()).toContain("Ana proposed to sign the 1 agreed commitment");

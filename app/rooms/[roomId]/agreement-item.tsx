@@ -15,6 +15,7 @@ import {
   type TextField,
   textField,
 } from "@/app/lib/room-doc";
+import { type CheckIn, CheckInPanel } from "./check-ins";
 import { SharedTextarea } from "./shared-textarea";
 import type { LiveRoom } from "./use-live-room";
 
@@ -83,6 +84,8 @@ interface Props {
   partners: Member[];
   canEdit: boolean;
   autoFocus: boolean;
+  checkIns: CheckIn[];
+  onCheckIn(): void;
 }
 
 const FIELD_LABELS: Record<Exclude<TextField, "commitment">, { label: string; hint: string }> = {
@@ -93,7 +96,7 @@ const FIELD_LABELS: Record<Exclude<TextField, "commitment">, { label: string; hi
   ifBroken: { label: "If it slips", hint: "How we repair it: telling soon, talking it through. Never punishment." },
 };
 
-export function AgreementItemCard({ roomId, item, number, room, me, partners, canEdit, autoFocus }: Props) {
+export function AgreementItemCard({ roomId, item, number, room, me, partners, canEdit, autoFocus, checkIns, onCheckIn }: Props) {
   const view = useItemView(item);
   const doc = room.doc!;
   const record = useStatus(doc, view?.id ?? "");
@@ -322,6 +325,9 @@ export function AgreementItemCard({ roomId, item, number, room, me, partners, ca
         <p role="alert" className="text-sm text-amber-800 dark:text-amber-200">
           {error}
         </p>
+      ) : null}
+      {agreed || checkIns.length > 0 ? (
+        <CheckInPanel roomId={roomId} itemId={itemId} me={me} partners={partners} checkIns={checkIns} onRecorded={onCheckIn} />
       ) : null}
     </li>
   );

@@ -1,11 +1,12 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import * as Y from "yjs";
 import { can } from "@/app/lib/permissions";
 import { addAgreementItem, agreementItems, LIMITS } from "@/app/lib/room-doc";
 import { TEMPLATES } from "@/app/lib/templates";
 import { AgreementItemCard, type Member } from "./agreement-item";
+import type { CheckIn } from "./check-ins";
 import { InvitePanel } from "./invite-panel";
 import { SigningPanel } from "./signing-panel";
 import { type ConnectionState, type Peer, type SaveState, useLiveRoom } from "./use-live-room";
@@ -30,6 +31,28 @@ const SAVE_TEXT: Record<SaveState, string> = {
   waiting: "Not saved yet",
 };
 
+/** The room's check-ins, fetched again whenever the server signals new ones through the doc. */
+function useCheckIns(roomId: string, doc: Y.Doc | null): [CheckIn[], () => void] {
+  const [checkIns, setCheckIns] = useState<CheckIn[]>([]);
+  const load = useCallback(async () => {
+    const res = await fetch(`/api/rooms/${roomId}/check-ins`);
+    if (res.ok) setCheckIns(((await res.json()) as { checkIns: CheckIn[] }).checkIns);
+  }, [roomId]);
+  useEffect(() => {
+    if (!doc) return;
+    const signals = doc.getMap("signals");
+    const onSignal = (e: Y.YMapEvent<unknown>) => {
+      if (e.keysChanged.has("checkIns")) void load();
+    };
+    signals.observe(onSignal);
+    // Fetching from the server is the external system this effect syncs with.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    void load();
+    return () => signals.unobserve(onSignal);
+  }, [doc, load]);
+  return [checkIns, load];
+}
+
 /** The item maps in order; re-renders when items are added, removed or moved (not on typing). */
 function useItems(doc: Y.Doc | null): Y.Map<unknown>[] {
   const [items, setItems] = useState<Y.Map<unknown>[]>([]);
@@ -48,6 +71,7 @@ export function RoomView({ roomId, title, me, members }: Props) {
   const room = useLiveRoom(roomId);
   const items = useItems(room.doc);
   const ids = items.map((m) => String(m.get("id")));
+  const [checkIns, reloadCheckIns] = useCheckIns(roomId, room.doc);
   const canEdit = can(me.role, "agreement:edit") && room.connection !== "no-access";
   const [focusId, setFocusId] = useState<string | null>(null);
 
@@ -138,6 +162,8 @@ export function RoomView({ roomId, title, me, members }: Props) {
                 partners={partners}
                 canEdit={canEdit}
                 autoFocus={focusId === ids[index]}
+                checkIns={checkIns.filter((c) => c.itemId === ids[index])}
+                onCheckIn={reloadCheckIns}
               />
             ))}
           </ol>
