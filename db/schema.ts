@@ -112,7 +112,7 @@ export const roomUpdates = pgTable(
 );
 
 /**
- * What partners did to the agreement, in order: consents and their withdrawal. The room's
+ * What partners did to the agreement, in order: consents, their withdrawal, reviews. The room's
  * document holds the current status; this is the record of who agreed to which wording, when.
  */
 export const agreementEvents = pgTable(
@@ -124,7 +124,7 @@ export const agreementEvents = pgTable(
       .references(() => rooms.id, { onDelete: "cascade" }),
     itemId: text("item_id").notNull(),
     userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
-    kind: text("kind", { enum: ["consent", "withdraw"] }).notNull(),
+    kind: text("kind", { enum: ["consent", "withdraw", "review-start", "review-keep", "review-retire"] }).notNull(),
     /** SHA-256 of the item's canonical content the consent was given to. */
     contentHash: text("content_hash"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -41,6 +41,8 @@ export interface Consent {
   at: number;
 }
 
+export type ReviewDecision = "keep" | "retire";
+
 /** Written by the server only, in the `agreementStatus` section, per item id. */
 export interface ItemStatusRecord {
   status: ItemStatus;
@@ -48,6 +50,8 @@ export interface ItemStatusRecord {
   consents: Record<string, Consent>;
   /** Set when an edit cleared consents, so both can see "changed since you agreed". */
   changedSinceConsent: boolean;
+  /** While under review: who started it, and each partner's choice so far. */
+  review?: { startedBy: string; startedAt: number; decisions: Record<string, ReviewDecision> };
 }
 
 export const DRAFT: ItemStatusRecord = { status: "draft", consents: {}, changedSinceConsent: false };
@@ -111,14 +115,43 @@ export function afterEdit(record: ItemStatusRecord, currentHash: string): ItemSt
   return { status: "draft", consents: {}, changedSinceConsent: true };
 }
 
-/** Items that may not simply be removed: agreed ones (they are retired through a review). */
+/** Items that may not simply be removed: agreed ones and those under review (they are retired through a review). */
 export function isLocked(record: ItemStatusRecord | undefined): boolean {
-  return record?.status === "agreed";
+  return record?.status === "agreed" || record?.status === "under_review";
+}
+
+/** An agreed item whose review date has come (`today` as YYYY-MM-DD in the reader's calendar). */
+export function isReviewDue(item: Pick<AgreementItemView, "reviewDate">, record: ItemStatusRecord, today: string): boolean {
+  return record.status === "agreed" && item.reviewDate !== "" && item.reviewDate <= today;
+}
+
+/** Either partner reopens an agreed item; the consents stay until someone changes the wording. */
+export function afterStartReview(record: ItemStatusRecord, userId: string, now: number): ItemStatusRecord {
+  return { ...record, status: "under_review", review: { startedBy: userId, startedAt: now, decisions: {} } };
+}
+
+/**
+ * Each partner chooses to keep or retire it. Both keep: agreed again. Both retire: retired.
+ * Different choices: still under review, until they talk it through (or change the wording,
+ * which sends it back to a draft to agree on).
+ */
+export function afterReviewDecision(record: ItemStatusRecord, userId: string, decision: ReviewDecision, partnerIds: readonly string[]): ItemStatusRecord {
+  const decisions = { ...(record.review?.decisions ?? {}), [userId]: decision };
+  const all = (d: ReviewDecision) => partnerIds.length === 2 && partnerIds.every((id) => decisions[id] === d);
+  if (all("keep")) return { status: "agreed", consents: record.consents, changedSinceConsent: false };
+  if (all("retire")) return { status: "retired", consents: record.consents, changedSinceConsent: false };
+  return { ...record, status: "under_review", review: { ...(record.review ?? { startedBy: userId, startedAt: Date.now() }), decisions } };
 }
 
 export function parseStatusRecord(value: unknown): ItemStatusRecord {
   if (!value || typeof value !== "object") return DRAFT;
   const v = value as Partial<ItemStatusRecord>;
   const status = ITEM_STATUSES.includes(v.status as ItemStatus) ? (v.status as ItemStatus) : "draft";
-  return { status, consents: v.consents && typeof v.consents === "object" ? v.consents : {}, changedSinceConsent: v.changedSinceConsent === true };
+  const record: ItemStatusRecord = {
+    status,
+    consents: v.consents && typeof v.consents === "object" ? v.consents : {},
+    changedSinceConsent: v.changedSinceConsent === true,
+  };
+  if (status === "under_review" && v.review && typeof v.review === "object") record.review = v.review;
+  return record;
 }

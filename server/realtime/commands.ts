@@ -12,6 +12,8 @@ export const commandSchemas = {
   /** Agree to an item's wording, named by the hash of the content one read. */
   "agreement:consent": z.object({ roomId: z.uuid(), itemId, hash: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
   "agreement:withdraw": z.object({ roomId: z.uuid(), itemId }).strict(),
+  "agreement:start-review": z.object({ roomId: z.uuid(), itemId }).strict(),
+  "agreement:review": z.object({ roomId: z.uuid(), itemId, decision: z.enum(["keep", "retire"]) }).strict(),
   "agreement:propose-signing": z.object({ roomId: z.uuid() }).strict(),
   "agreement:cancel-signing": z.object({ roomId: z.uuid() }).strict(),
   /** Sign the proposed version (named by its hash), confirming one's password. */

@@ -51,6 +51,12 @@ export function createSocketServer({ rooms, agreement, signing }: { rooms: Rooms
     on(socket, "agreement:withdraw", async ({ roomId, itemId }) => ({
       status: await agreement.withdraw(roomId, socket.data.userId as string, itemId),
     }));
+    on(socket, "agreement:start-review", async ({ roomId, itemId }) => ({
+      status: await agreement.startReview(roomId, socket.data.userId as string, itemId),
+    }));
+    on(socket, "agreement:review", async ({ roomId, itemId, decision }) => ({
+      status: await agreement.decideReview(roomId, socket.data.userId as string, itemId, decision),
+    }));
     on(socket, "agreement:propose-signing", async ({ roomId }) => ({
       proposal: await signing.propose(roomId, socket.data.userId as string),
     }));

@@ -4,7 +4,18 @@
  */
 import { createHash } from "node:crypto";
 import * as Y from "yjs";
-import { afterConsent, afterEdit, afterWithdraw, canonicalItemContent, isLocked, parseStatusRecord, type ItemStatusRecord } from "@/app/lib/agreement";
+import {
+  afterConsent,
+  afterEdit,
+  afterReviewDecision,
+  afterStartReview,
+  afterWithdraw,
+  canonicalItemContent,
+  isLocked,
+  parseStatusRecord,
+  type ItemStatusRecord,
+  type ReviewDecision,
+} from "@/app/lib/agreement";
 import { agreementStatus, findAgreementItem, readAgreement } from "@/app/lib/room-doc";
 import type { PolicyContext } from "@/app/lib/write-policy";
 
@@ -64,6 +75,24 @@ export function applyConsent(doc: Y.Doc, itemId: string, userId: string, hash: s
 export function applyWithdraw(doc: Y.Doc, itemId: string, userId: string): ConsentResult {
   if (!findAgreementItem(doc, itemId)) return { ok: false, code: "not_found", message: "This item is no longer in the agreement." };
   const record = afterWithdraw(statusOf(doc, itemId), userId);
+  write(doc, itemId, record);
+  return { ok: true, record };
+}
+
+export function applyStartReview(doc: Y.Doc, itemId: string, userId: string, now = Date.now()): ConsentResult {
+  if (!findAgreementItem(doc, itemId)) return { ok: false, code: "not_found", message: "This item is no longer in the agreement." };
+  const before = statusOf(doc, itemId);
+  if (before.status !== "agreed") return { ok: false, code: "conflict", message: "Only an agreed item can be reviewed." };
+  const record = afterStartReview(before, userId, now);
+  write(doc, itemId, record);
+  return { ok: true, record };
+}
+
+export function applyReviewDecision(doc: Y.Doc, itemId: string, userId: string, decision: ReviewDecision, partnerIds: string[]): ConsentResult {
+  if (!findAgreementItem(doc, itemId)) return { ok: false, code: "not_found", message: "This item is no longer in the agreement." };
+  const before = statusOf(doc, itemId);
+  if (before.status !== "under_review") return { ok: false, code: "conflict", message: "This item is not under review." };
+  const record = afterReviewDecision(before, userId, decision, partnerIds);
   write(doc, itemId, record);
   return { ok: true, record };
 }

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
-import type { ItemStatusRecord } from "@/app/lib/agreement";
+import type { ItemStatusRecord, ReviewDecision } from "@/app/lib/agreement";
 import { can } from "@/app/lib/permissions";
 import type { Database } from "@/db/client";
 import { agreementEvents, rooms as roomsTable } from "@/db/schema";
 import { AppError } from "../errors";
-import { applyConsent, applyWithdraw, currentHash } from "../rooms/agreement-status";
+import { applyConsent, applyReviewDecision, applyStartReview, applyWithdraw, currentHash, statusOf } from "../rooms/agreement-status";
 import type { RoomRegistry } from "../rooms/registry";
 import type { Rooms } from "./rooms";
 
@@ -43,6 +43,30 @@ export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegist
         // Checked again: an edit may have arrived while the event was being recorded. In that
         // rare case the event stays as an attempt and the status does not change.
         const result = applyConsent(room.doc, itemId, userId, hash, partners);
+        if (!result.ok) throw new AppError(result.code, result.message);
+        return result.record;
+      });
+    },
+
+    /** Reopens an agreed item: each partner then keeps or retires it (or changes its wording). */
+    async startReview(roomId: string, userId: string, itemId: string): Promise<ItemStatusRecord> {
+      await partnerOf(roomId, userId);
+      return registry.withRoom(roomId, async (room) => {
+        // Checked before anything is recorded, and again (inside applyStartReview) after.
+        if (statusOf(room.doc, itemId).status !== "agreed") throw new AppError("conflict", "Only an agreed item can be reviewed.");
+        await record(roomId, { roomId, itemId, userId, kind: "review-start" });
+        const result = applyStartReview(room.doc, itemId, userId);
+        if (!result.ok) throw new AppError(result.code, result.message);
+        return result.record;
+      });
+    },
+
+    async decideReview(roomId: string, userId: string, itemId: string, decision: ReviewDecision): Promise<ItemStatusRecord> {
+      const partners = await partnerOf(roomId, userId);
+      return registry.withRoom(roomId, async (room) => {
+        if (statusOf(room.doc, itemId).status !== "under_review") throw new AppError("conflict", "This item is not under review.");
+        await record(roomId, { roomId, itemId, userId, kind: decision === "keep" ? "review-keep" : "review-retire" });
+        const result = applyReviewDecision(room.doc, itemId, userId, decision, partners);
         if (!result.ok) throw new AppError(result.code, result.message);
         return result.record;
       });

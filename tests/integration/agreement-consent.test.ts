@@ -137,6 +137,38 @@ describe("agreement consent", () => {
     sa.close();
   });
 
+  it("a review: both keep (agreed again), then both retire (retired, left out of signing)", async () => {
+    const s = await scene();
+    const review = (sock: typeof s.sa, decision?: "keep" | "retire") =>
+      decision
+        ? command(sock, "agreement:review", { roomId: s.roomId, itemId: "item-1", decision })
+        : command(sock, "agreement:start-review", { roomId: s.roomId, itemId: "item-1" });
+    expect(await review(s.sa)).toMatchObject({ ok: false, error: { code: "conflict" } }); // not agreed yet
+    const hash = await hashAt(s.ana);
+    await command(s.sa, "agreement:consent", { roomId: s.roomId, itemId: "item-1", hash });
+    await command(s.sb, "agreement:consent", { roomId: s.roomId, itemId: "item-1", hash });
+    expect(await review(s.sa, "keep")).toMatchObject({ ok: false, error: { code: "conflict" } }); // not under review
+    expect(await review(s.sa)).toMatchObject({ ok: true, status: { status: "under_review" } });
+    await waitFor(() => statusAt(s.ben).status === "under_review", "under review at Ben");
+    await review(s.sa, "keep");
+    expect(await review(s.sb, "keep")).toMatchObject({ ok: true, status: { status: "agreed" } });
+
+    await review(s.sb);
+    await review(s.sa, "retire");
+    expect(await review(s.sb, "keep")).toMatchObject({ status: { status: "under_review" } }); // they differ
+    expect(await review(s.sb, "retire")).toMatchObject({ status: { status: "retired" } });
+    await waitFor(() => statusAt(s.ana).status === "retired", "retired at Ana");
+    expect(await command(s.sa, "agreement:propose-signing", { roomId: s.roomId })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/at least one item/) },
+    });
+    if (TEST_DB === "postgres") {
+      const rows = await server.database.sql!`select kind from agreement_events where room_id = ${s.roomId} order by created_at`;
+      expect(rows.map((r) => r.kind)).toEqual(["consent", "consent", "review-start", "review-keep", "review-keep", "review-start", "review-retire", "review-keep", "review-retire"]);
+    }
+    s.close();
+  });
+
   it("works when nobody has the room open (the command loads it)", async () => {
     const s = await scene();
     const hash = await hashAt(s.ana);

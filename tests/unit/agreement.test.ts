@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { afterConsent, afterEdit, afterWithdraw, canonicalItemContent, DRAFT, hashItemContent, isLocked, parseStatusRecord } from "@/app/lib/agreement";
+import { afterConsent, afterEdit, afterReviewDecision, afterStartReview, afterWithdraw, canonicalItemContent, DRAFT, hashItemContent, isLocked, isReviewDue, parseStatusRecord } from "@/app/lib/agreement";
 import { addAgreementItem, readAgreement } from "@/app/lib/room-doc";
 
 function item(over: Record<string, string> = {}) {
@@ -81,5 +81,40 @@ describe("item content hash", () => {
   it("is the same in the browser's Web Crypto and Node's crypto (the server's check)", async () => {
     const base = item();
     expect(await hashItemContent(base)).toBe(createHash("sha256").update(canonicalItemContent(base)).digest("hex"));
+  });
+});
+
+describe("reviews", () => {
+  const agreed = afterConsent(afterConsent(DRAFT, "ana", "h", partners, 1), "ben", "h", partners, 2);
+
+  it("is due on its review date, for agreed items only", () => {
+    expect(isReviewDue({ reviewDate: "2026-12-01" }, agreed, "2026-11-30")).toBe(false);
+    expect(isReviewDue({ reviewDate: "2026-12-01" }, agreed, "2026-12-01")).toBe(true);
+    expect(isReviewDue({ reviewDate: "" }, agreed, "2030-01-01")).toBe(false);
+    expect(isReviewDue({ reviewDate: "2026-12-01" }, DRAFT, "2026-12-02")).toBe(false);
+  });
+
+  it("both keep: agreed again; both retire: retired; different choices: still under review", () => {
+    const open = afterStartReview(agreed, "ana", 5);
+    expect(open).toMatchObject({ status: "under_review", review: { startedBy: "ana", decisions: {} } });
+    expect(isLocked(open)).toBe(true);
+    const anaKeeps = afterReviewDecision(open, "ana", "keep", partners);
+    expect(anaKeeps.status).toBe("under_review");
+    expect(afterReviewDecision(anaKeeps, "ben", "keep", partners)).toEqual({ status: "agreed", consents: agreed.consents, changedSinceConsent: false });
+    expect(afterReviewDecision(afterReviewDecision(open, "ana", "retire", partners), "ben", "retire", partners).status).toBe("retired");
+    const split = afterReviewDecision(anaKeeps, "ben", "retire", partners);
+    expect(split).toMatchObject({ status: "under_review", review: { decisions: { ana: "keep", ben: "retire" } } });
+    // changing one's mind settles it
+    expect(afterReviewDecision(split, "ana", "retire", partners).status).toBe("retired");
+  });
+
+  it("changing the wording during a review sends it back to a draft to agree on", () => {
+    const open = afterStartReview(agreed, "ana", 5);
+    expect(afterEdit(open, "new-hash")).toEqual({ status: "draft", consents: {}, changedSinceConsent: true });
+  });
+
+  it("keeps the review through storage", () => {
+    const open = afterReviewDecision(afterStartReview(agreed, "ana", 5), "ben", "keep", partners);
+    expect(parseStatusRecord(JSON.parse(JSON.stringify(open)))).toEqual(open);
   });
 });

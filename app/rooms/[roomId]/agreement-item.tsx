@@ -2,7 +2,16 @@
 
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import * as Y from "yjs";
-import { CATEGORIES, hashItemContent, isReadyForConsent, parseStatusRecord, STATUS_LABEL, type ItemStatusRecord } from "@/app/lib/agreement";
+import {
+  CATEGORIES,
+  hashItemContent,
+  isReadyForConsent,
+  isReviewDue,
+  parseStatusRecord,
+  type ReviewDecision,
+  STATUS_LABEL,
+  type ItemStatusRecord,
+} from "@/app/lib/agreement";
 import type { Role } from "@/app/lib/permissions";
 import {
   agreementStatus,
@@ -15,7 +24,7 @@ import {
   type TextField,
   textField,
 } from "@/app/lib/room-doc";
-import { type CheckIn, CheckInPanel } from "./check-ins";
+import { type CheckIn, CheckInPanel, localDay } from "./check-ins";
 import { SharedTextarea } from "./shared-textarea";
 import type { LiveRoom } from "./use-live-room";
 
@@ -122,13 +131,18 @@ export function AgreementItemCard({ roomId, item, number, room, me, partners, ca
   const isPartner = me.role === "partner";
   const setValue = (key: string, value: string | boolean) => doc.transact(() => item.set(key, value));
 
-  const send = async (event: "agreement:consent" | "agreement:withdraw") => {
+  const send = async (event: string, extra: Record<string, unknown> = {}) => {
     setPending(true);
     setError(null);
-    const ack = await room.command(event, event === "agreement:consent" ? { roomId, itemId, hash } : { roomId, itemId });
+    const ack = await room.command(event, { roomId, itemId, ...extra });
     setPending(false);
     if (!ack.ok) setError(ack.error.message);
   };
+  const reviewDue = isReviewDue(view, record, localDay());
+  const underReview = record.status === "under_review";
+  const myDecision = record.review?.decisions[me.userId];
+  const theirDecision = other ? record.review?.decisions[other.userId] : undefined;
+  const DECISION_TEXT: Record<ReviewDecision, string> = { keep: "keep it", retire: "retire it" };
 
   const textArea = (field: TextField, label: string, hint?: string) => {
     const text = textField(item, field);
@@ -174,6 +188,39 @@ export function AgreementItemCard({ roomId, item, number, room, me, partners, ca
           {STATUS_LABEL[record.status]}
         </span>
       </div>
+      {reviewDue ? (
+        <div className="flex flex-wrap items-center justify-between gap-2 rounded-lg bg-sky-50 p-2 text-sm text-sky-950 dark:bg-sky-950 dark:text-sky-50" data-testid="review-due">
+          <span>Its review date has come ({view.reviewDate}). Is it still right for you both?</span>
+          {isPartner && canEdit ? (
+            <button type="button" className="btn-quiet min-h-10 text-sm" disabled={pending} onClick={() => void send("agreement:start-review")}>
+              Start the review
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {underReview ? (
+        <div className="space-y-2 rounded-lg bg-sky-50 p-3 text-sm text-sky-950 dark:bg-sky-950 dark:text-sky-50" data-testid="review">
+          <p>
+            This commitment is being reviewed. Each of you chooses to keep it or retire it; or change its wording above, and
+            you will both agree to the new one.
+          </p>
+          <p aria-live="polite">
+            {myDecision ? `You chose to ${DECISION_TEXT[myDecision]}.` : isPartner ? "You have not chosen yet." : ""}{" "}
+            {other ? (theirDecision ? `${other.name} chose to ${DECISION_TEXT[theirDecision]}.` : `${other.name} has not chosen yet.`) : ""}
+            {myDecision && theirDecision && myDecision !== theirDecision ? " You chose differently; talk it through, and either of you can change your choice." : ""}
+          </p>
+          {isPartner && canEdit ? (
+            <div className="flex flex-wrap gap-2">
+              <button type="button" className="btn-quiet min-h-10 text-sm" disabled={pending} aria-pressed={myDecision === "keep"} onClick={() => void send("agreement:review", { decision: "keep" })}>
+                Keep it as it is
+              </button>
+              <button type="button" className="btn-quiet min-h-10 text-sm" disabled={pending} aria-pressed={myDecision === "retire"} onClick={() => void send("agreement:review", { decision: "retire" })}>
+                Retire it
+              </button>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
       {record.changedSinceConsent && !agreed ? (
         <p className="rounded-lg bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100" data-testid="changed-since">
           Changed since you agreed. Please read it again; it needs both of you to agree to the new wording.
@@ -278,7 +325,11 @@ export function AgreementItemCard({ roomId, item, number, room, me, partners, ca
 
       <div className="flex flex-wrap items-center justify-between gap-3 border-t border-stone-200 pt-3 dark:border-stone-700">
         <p aria-live="polite" className="text-sm" data-testid="consent-summary">
-          {agreed
+          {record.status === "retired"
+            ? "You both chose to retire this commitment. It stays here for reference and is left out of the next signed version."
+            : underReview
+              ? "You both agreed to this wording; it is being reviewed."
+              : agreed
             ? "You both agreed to this wording."
             : [
                 myConsentIsCurrent ? "You agreed to this wording." : isPartner ? "You have not agreed yet." : null,
@@ -289,7 +340,7 @@ export function AgreementItemCard({ roomId, item, number, room, me, partners, ca
         </p>
         {isPartner && canEdit ? (
           <div className="flex flex-wrap gap-2">
-            {myConsentIsCurrent ? (
+            {underReview || record.status === "retired" ? null : myConsentIsCurrent ? (
               <button type="button" className="btn-quiet min-h-10 text-sm" disabled={pending} onClick={() => void send("agreement:withdraw")}>
                 Take back my agreement
               </button>
@@ -298,12 +349,12 @@ export function AgreementItemCard({ roomId, item, number, room, me, partners, ca
                 type="button"
                 className="btn-primary min-h-10 text-sm"
                 disabled={pending || !hash || !isReadyForConsent(view) || !other}
-                onClick={() => void send("agreement:consent")}
+                onClick={() => void send("agreement:consent", { hash })}
               >
                 I agree to this wording
               </button>
             )}
-            {agreed ? null : confirmingRemove ? (
+            {agreed || underReview ? null : confirmingRemove ? (
               <span className="flex items-center gap-2 text-sm">
                 Remove for both of you?
                 <button type="button" className="btn-quiet min-h-10" onClick={() => removeAgreementItem(doc, itemId)}>
