@@ -8,6 +8,7 @@ export const ACTIONS = [
   "room:enter",
   "agreement:edit",
   "agreement:consent",
+  "agreement:comment",
   "invite:create:partner",
   "invite:create:therapist",
   "invite:list",
@@ -21,6 +22,8 @@ const TABLE: Record<Action, readonly Role[]> = {
   // The therapist's own features (comments, moderation, notes) come with the therapist issue.
   "agreement:edit": ["partner"],
   "agreement:consent": ["partner"],
+  // Comments are the therapist's way into the agreement; they never change its wording.
+  "agreement:comment": ["partner", "therapist"],
   // Partners decide who joins their room. A therapist may bring in the second partner, which is
   // how a clinic sets up a room for a couple; only partners decide about a therapist.
   "invite:create:partner": ["partner", "therapist"],

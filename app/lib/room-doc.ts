@@ -11,6 +11,8 @@
  *   written only by that partner).
  * - `agreementStatus` (Y.Map: item id → ItemStatusRecord, see agreement.ts): written by the
  *   server only, from consent commands and edits.
+ * - `comments` (Y.Array of Comment): written by the server only, from the comment commands, so
+ *   the author of a comment is always who the server says.
  */
 import * as Y from "yjs";
 
@@ -166,6 +168,22 @@ export function readAgreement(doc: Y.Doc): AgreementItemView[] {
       const view = readItem(item);
       return view ? [view] : [];
     });
+}
+
+export interface Comment {
+  id: string;
+  itemId: string;
+  authorId: string;
+  name: string;
+  role: "partner" | "therapist";
+  text: string;
+  at: number;
+}
+
+export const COMMENT_MAX_LENGTH = 1_000;
+
+export function comments(doc: Y.Doc): Y.Array<Comment> {
+  return doc.getArray<Comment>("comments");
 }
 
 export function agreementStatus(doc: Y.Doc): Y.Map<unknown> {

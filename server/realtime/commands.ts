@@ -14,6 +14,8 @@ export const commandSchemas = {
   "agreement:withdraw": z.object({ roomId: z.uuid(), itemId }).strict(),
   "agreement:start-review": z.object({ roomId: z.uuid(), itemId }).strict(),
   "agreement:review": z.object({ roomId: z.uuid(), itemId, decision: z.enum(["keep", "retire"]) }).strict(),
+  "agreement:comment": z.object({ roomId: z.uuid(), itemId, text: z.string().trim().min(1, "Please write something first.").max(1000, "Please keep a comment under 1,000 characters.") }).strict(),
+  "agreement:delete-comment": z.object({ roomId: z.uuid(), commentId: z.uuid() }).strict(),
   "agreement:propose-signing": z.object({ roomId: z.uuid() }).strict(),
   "agreement:cancel-signing": z.object({ roomId: z.uuid() }).strict(),
   /** Sign the proposed version (named by its hash), confirming one's password. */

@@ -57,6 +57,13 @@ export function createSocketServer({ rooms, agreement, signing }: { rooms: Rooms
     on(socket, "agreement:review", async ({ roomId, itemId, decision }) => ({
       status: await agreement.decideReview(roomId, socket.data.userId as string, itemId, decision),
     }));
+    on(socket, "agreement:comment", async ({ roomId, itemId, text }) => ({
+      comment: await agreement.comment(roomId, socket.data.userId as string, itemId, text),
+    }));
+    on(socket, "agreement:delete-comment", async ({ roomId, commentId }) => {
+      await agreement.deleteComment(roomId, socket.data.userId as string, commentId);
+      return {};
+    });
     on(socket, "agreement:propose-signing", async ({ roomId }) => ({
       proposal: await signing.propose(roomId, socket.data.userId as string),
     }));

@@ -1,10 +1,12 @@
 import { eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
 import type { ItemStatusRecord, ReviewDecision } from "@/app/lib/agreement";
+import { type Comment, comments, findAgreementItem } from "@/app/lib/room-doc";
 import { can } from "@/app/lib/permissions";
 import type { Database } from "@/db/client";
 import { agreementEvents, rooms as roomsTable } from "@/db/schema";
 import { AppError } from "../errors";
-import { applyConsent, applyReviewDecision, applyStartReview, applyWithdraw, currentHash, statusOf } from "../rooms/agreement-status";
+import { applyConsent, applyReviewDecision, applyStartReview, applyWithdraw, currentHash, SERVER_ORIGIN, statusOf } from "../rooms/agreement-status";
 import type { RoomRegistry } from "../rooms/registry";
 import type { Rooms } from "./rooms";
 
@@ -69,6 +71,31 @@ export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegist
         const result = applyReviewDecision(room.doc, itemId, userId, decision, partners);
         if (!result.ok) throw new AppError(result.code, result.message);
         return result.record;
+      });
+    },
+
+    /** Partners and the therapist comment on an item; the server writes it, under their name. */
+    async comment(roomId: string, userId: string, itemId: string, text: string): Promise<Comment> {
+      const member = await rooms.member(roomId, userId);
+      if (!member) throw new AppError("forbidden", "You are not a member of this room.");
+      if (!can(member.role, "agreement:comment")) throw new AppError("forbidden", "You cannot comment in this room.");
+      return registry.withRoom(roomId, (room) => {
+        if (!findAgreementItem(room.doc, itemId)) throw new AppError("not_found", "This item is no longer in the agreement.");
+        const entry: Comment = { id: randomUUID(), itemId, authorId: userId, name: member.name, role: member.role, text, at: Date.now() };
+        room.doc.transact(() => comments(room.doc).push([entry]), SERVER_ORIGIN);
+        return entry;
+      });
+    },
+
+    /** Only its author takes a comment back. */
+    async deleteComment(roomId: string, userId: string, commentId: string): Promise<void> {
+      if (!(await rooms.member(roomId, userId))) throw new AppError("forbidden", "You are not a member of this room.");
+      await registry.withRoom(roomId, (room) => {
+        const list = comments(room.doc);
+        const index = list.toArray().findIndex((c) => c.id === commentId);
+        if (index === -1) throw new AppError("not_found", "That comment is not here any more.");
+        if (list.get(index).authorId !== userId) throw new AppError("forbidden", "Only its author can remove a comment.");
+        room.doc.transact(() => list.delete(index, 1), SERVER_ORIGIN);
       });
     },
 

@@ -6,6 +6,7 @@ const EXPECTED: Record<Action, Record<Role | "none", boolean>> = {
   "room:enter": { partner: true, therapist: true, none: false },
   "agreement:edit": { partner: true, therapist: false, none: false },
   "agreement:consent": { partner: true, therapist: false, none: false },
+  "agreement:comment": { partner: true, therapist: true, none: false },
   "invite:create:partner": { partner: true, therapist: true, none: false },
   "invite:create:therapist": { partner: true, therapist: false, none: false },
   "invite:list": { partner: true, therapist: true, none: false },

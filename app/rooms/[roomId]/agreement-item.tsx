@@ -12,7 +12,7 @@ import {
   STATUS_LABEL,
   type ItemStatusRecord,
 } from "@/app/lib/agreement";
-import type { Role } from "@/app/lib/permissions";
+import { can, type Role } from "@/app/lib/permissions";
 import {
   agreementStatus,
   type AgreementItemMap,
@@ -25,6 +25,7 @@ import {
   textField,
 } from "@/app/lib/room-doc";
 import { type CheckIn, CheckInPanel, localDay } from "./check-ins";
+import { CommentsPanel } from "./comments";
 import { SharedTextarea } from "./shared-textarea";
 import type { LiveRoom } from "./use-live-room";
 
@@ -377,6 +378,7 @@ export function AgreementItemCard({ roomId, item, number, room, me, partners, ca
           {error}
         </p>
       ) : null}
+      <CommentsPanel roomId={roomId} itemId={itemId} room={room} me={me} canComment={can(me.role, "agreement:comment") && room.connection === "connected"} />
       {agreed || checkIns.length > 0 ? (
         <CheckInPanel roomId={roomId} itemId={itemId} me={me} partners={partners} checkIns={checkIns} onRecorded={onCheckIn} />
       ) : null}
