@@ -7,7 +7,27 @@
  * Anything not allowed here is refused; sections not listed are written by the server only.
  */
 import type { Role } from "./permissions";
-import { Section } from "./room-doc";
+import { Section, TEXT_FIELDS } from "./room-doc";
+
+/** The fields an agreement item may have; anything else a client adds is refused. */
+const ITEM_KEYS = new Set<string>([
+  "id",
+  "createdBy",
+  "createdAt",
+  "category",
+  "committer",
+  "reciprocal",
+  "startDate",
+  "reviewDate",
+  "needs",
+  ...TEXT_FIELDS,
+]);
+
+/**
+ * Hard limits the server keeps whatever a client does. They sit above the UI's own limits
+ * (LIMITS in room-doc.ts), so two people typing near a limit at once still merge.
+ */
+export const HARD_LIMITS = { textLength: 10_000, agreementItems: 500, growthPerUpdate: 10_000 } as const;
 
 export interface WriteChange {
   op: "insert" | "delete";
@@ -35,6 +55,7 @@ export const OPEN_CONTEXT: PolicyContext = { isItemLocked: () => false };
 const RULES: Record<string, (writer: Writer, change: WriteChange, ctx: PolicyContext) => string | null> = {
   [Section.agreementItems]: (writer, change, ctx) => {
     if (writer.role !== "partner") return "Only partners can change the agreement.";
+    if (change.path.length > 0 && !ITEM_KEYS.has(change.path[0]!)) return "That is not part of an agreement item.";
     if (change.path[0] === "needs" && change.path.length >= 2 && change.path[1] !== writer.userId) {
       return "Each partner writes their own need statement.";
     }
@@ -54,3 +75,14 @@ export function checkWrite(writer: Writer, change: WriteChange, ctx: PolicyConte
 
 /** The sections a client may write at all (for tests and documentation). */
 export const CLIENT_WRITABLE_SECTIONS = Object.keys(RULES);
+
+/** Null when adding `added` entries (characters, for a text) to a type of `current` is allowed. */
+export function checkGrowth(section: string, path: readonly string[], current: number, added: number): string | null {
+  if (section === Section.agreementItems && path.length === 0) {
+    return current + added > HARD_LIMITS.agreementItems ? `An agreement can have at most ${HARD_LIMITS.agreementItems} items.` : null;
+  }
+  if (added > HARD_LIMITS.growthPerUpdate || current + added > HARD_LIMITS.textLength) {
+    return "That is more text than one field can hold.";
+  }
+  return null;
+}

@@ -13,7 +13,7 @@ import { type AwarenessUser, colorForUser } from "@/app/lib/awareness";
 import type { Role } from "@/app/lib/permissions";
 import { ensureSchema } from "@/app/lib/room-doc";
 import { CloseCode, MessageType, type Notice } from "@/app/lib/wire";
-import { checkWrite } from "@/app/lib/write-policy";
+import { checkGrowth, checkWrite } from "@/app/lib/write-policy";
 import { log } from "../log";
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from "./awareness-guard";
 import type { RoomStore } from "./room-store";
@@ -177,6 +177,11 @@ export class LiveRoom {
     for (const change of inspection.changes) {
       const reason = checkWrite(writer, change, context);
       if (reason) return this.refuse(conn, reason, `${change.op} ${change.section}/${change.path.join("/")}`);
+    }
+    for (const g of inspection.growth) {
+      const current = g.type ? ((g.type as unknown as { length?: number }).length ?? 0) : 0;
+      const reason = checkGrowth(g.section, g.path, current, g.added);
+      if (reason) return this.refuse(conn, reason, `grow ${g.section}/${g.path.join("/")} by ${g.added}`);
     }
     for (const client of inspection.clients) {
       const owner = this.clientOwners.get(client);

@@ -14,6 +14,8 @@ type AnyStruct = Y.Item | Y.GC | Y.Skip;
 interface Location {
   section: string;
   path: string[];
+  /** The type this struct is inserted into: the live type, or the new struct that holds it. */
+  parent?: Y.AbstractType<unknown> | Y.Item | string;
   /** The section's direct child this is in (e.g. an agreement item's Y.Map), if it already exists. */
   element: Y.AbstractType<unknown> | null;
   /** True for the section's direct children themselves. */
@@ -23,8 +25,17 @@ interface Location {
 /** "gone": inside content already deleted and garbage-collected: it can have no visible effect. */
 type Resolved = Location | "gone" | "unknown";
 
+/** How much an update adds to one type (a text's characters, an array's or map's entries). */
+export interface Growth {
+  section: string;
+  path: string[];
+  /** The live type it grows, or null when the type is new in this update. */
+  type: Y.AbstractType<unknown> | null;
+  added: number;
+}
+
 export type Inspection =
-  | { ok: true; changes: WriteChange[]; clients: Set<number> }
+  | { ok: true; changes: WriteChange[]; clients: Set<number>; growth: Growth[] }
   | { ok: false; reason: string };
 
 function elementId(element: Y.AbstractType<unknown> | null): string | null {
@@ -96,22 +107,44 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
     topLevel: false,
   });
 
+  /** The type a struct with this parent ID goes into: live (ContentType's type) or new (the struct). */
+  const parentTypeOf = (id: Y.ID): Y.AbstractType<unknown> | Y.Item | undefined => {
+    const own = inUpdate(id);
+    if (own instanceof Y.Item) return own;
+    if (id.clock >= Y.getState(store, id.client)) return undefined;
+    const found = Y.getItem(store, id) as AnyStruct;
+    return found instanceof Y.Item && found.content instanceof Y.ContentType ? found.content.type : undefined;
+  };
+
+  /** The type a sibling of this neighbour is in. */
+  const siblingParentOf = (id: Y.ID): Y.AbstractType<unknown> | Y.Item | string | undefined => {
+    const own = inUpdate(id);
+    if (own instanceof Y.Item) {
+      const loc = resolveStruct(own);
+      return typeof loc === "string" ? undefined : loc.parent;
+    }
+    if (id.clock >= Y.getState(store, id.client)) return undefined;
+    const found = Y.getItem(store, id) as AnyStruct;
+    return found instanceof Y.Item ? (found.parent as Y.AbstractType<unknown>) : undefined;
+  };
+
   const resolveStruct = (s: Y.Item): Resolved => {
     const cached = memo.get(s);
     if (cached) return cached;
     let result: Resolved;
     const parent = s.parent as unknown;
     if (typeof parent === "string") {
-      result = { section: parent, path: s.parentSub ? [s.parentSub] : [], element: null, topLevel: true };
+      result = { section: parent, path: s.parentSub ? [s.parentSub] : [], element: null, topLevel: true, parent: (doc.share.get(parent) as Y.AbstractType<unknown> | undefined) ?? parent };
     } else if (parent instanceof Y.ID) {
       const loc = resolveId(parent, true);
-      result = typeof loc === "string" ? loc : { ...loc, path: s.parentSub ? [...loc.path, s.parentSub] : loc.path, topLevel: false };
+      result = typeof loc === "string" ? loc : { ...loc, path: s.parentSub ? [...loc.path, s.parentSub] : loc.path, topLevel: false, parent: parentTypeOf(parent) };
     } else {
       // No parent info: it shares its neighbour's parent (and map key). A new top-level element
       // next to an existing one is its own element, not its neighbour's.
       const neighbour = s.origin ?? s.rightOrigin;
       const loc = neighbour ? resolveId(neighbour, false) : "unknown";
       result = typeof loc !== "string" && loc.topLevel ? { ...loc, element: null } : loc;
+      if (typeof result !== "string" && neighbour) result = { ...result, parent: siblingParentOf(neighbour) };
     }
     memo.set(s, result);
     return result;
@@ -119,6 +152,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
 
   const changes: WriteChange[] = [];
   const clients = new Set<number>();
+  const growth = new Map<unknown, Growth>();
   for (const s of structs) {
     // Only what the doc does not have yet; Yjs skips the rest.
     if (s.id.clock + s.length <= Y.getState(store, s.id.client)) continue;
@@ -128,6 +162,18 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
     if (loc === "unknown") return { ok: false, reason: "This change refers to something the room does not have." };
     if (loc === "gone") continue;
     changes.push({ op: "insert", section: loc.section, path: loc.path, itemId: elementId(loc.element) });
+    // Map entries replace each other; lists and texts grow. Deleted content adds nothing visible.
+    if (!s.parentSub && !(s.content instanceof Y.ContentDeleted) && loc.parent !== undefined) {
+      const key = loc.parent;
+      const entry = growth.get(key) ?? {
+        section: loc.section,
+        path: loc.path,
+        type: typeof key === "object" && !(key instanceof Y.Item) ? key : null,
+        added: 0,
+      };
+      entry.added += s.length;
+      growth.set(key, entry);
+    }
   }
 
   for (const [client, ranges] of ds.clients) {
@@ -144,5 +190,5 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
       }
     }
   }
-  return { ok: true, changes, clients };
+  return { ok: true, changes, clients, growth: [...growth.values()] };
 }

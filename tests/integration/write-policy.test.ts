@@ -99,6 +99,21 @@ describe("write policy, adversarially", () => {
     expect(db.getArray("notes").length).toBe(0);
   });
 
+  it.each([
+    ["a text far over any limit", (d: Y.Doc) => commitmentText(findAgreementItem(d, "item-1")!.item).insert(0, "x".repeat(10_001)), /more text/],
+    ["hundreds of items at once", (d: Y.Doc) => d.transact(() => { for (let i = 0; i < 501; i++) addAgreementItem(d, { id: `spam-${i}`, createdBy: "b" }); }), /at most 500 items/],
+    ["a field items do not have", (d: Y.Doc) => findAgreementItem(d, "item-1")!.item.set("junk", "x".repeat(100)), /not part of an agreement item/],
+  ])("%s is refused", async (_what, write, reason) => {
+    const s = await scene();
+    const mallory = await connectY(server.url, s.roomId, s.cookies.b);
+    write(mallory.doc);
+    await expectRefused(mallory, reason);
+    mallory.close();
+    const db = await fromDatabase(s);
+    expect(readAgreement(db).map((i) => [i.id, i.commitment])).toEqual([["item-1", "We talk."]]);
+    expect(findAgreementItem(db, "item-1")!.item.get("junk")).toBeUndefined();
+  });
+
   it("an update whose parent the room does not have is refused", async () => {
     const s = await scene();
     const mallory = await connectY(server.url, s.roomId, s.cookies.b);

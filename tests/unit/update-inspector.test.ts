@@ -24,7 +24,7 @@ describe("inspectUpdate", () => {
   it("finds typing in a commitment, with its item", () => {
     const { server, client } = room();
     const u = updateOf(client, () => commitmentText(findAgreementItem(client, "item-1")!.item).insert(7, " daily"));
-    expect(inspectUpdate(server, u)).toEqual({
+    expect(inspectUpdate(server, u)).toMatchObject({
       ok: true,
       clients: new Set([client.clientID]),
       changes: [{ op: "insert", section: "agreementItems", path: ["commitment"], itemId: "item-1" }],
@@ -93,7 +93,7 @@ describe("inspectUpdate", () => {
     Y.applyUpdate(server, updateOf(client, () => commitmentText(findAgreementItem(client, "item-1")!.item).delete(0, 2)));
     // sync step 2 after a reconnect: everything the server lacks (nothing) plus the whole delete set
     const step2 = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
-    expect(inspectUpdate(server, step2)).toEqual({ ok: true, changes: [], clients: new Set() });
+    expect(inspectUpdate(server, step2)).toEqual({ ok: true, changes: [], clients: new Set(), growth: [] });
   });
 
   it("treats edits inside content deleted meanwhile as having no effect", () => {
@@ -102,11 +102,28 @@ describe("inspectUpdate", () => {
     Y.applyUpdate(del, Y.encodeStateAsUpdate(server));
     Y.applyUpdate(server, updateOf(del, () => agreementItems(del).delete(0, 1))); // the server GCs the text
     const typing = updateOf(client, () => commitmentText(findAgreementItem(client, "item-1")!.item).insert(0, "late "));
-    expect(inspectUpdate(server, typing)).toEqual({ ok: true, changes: [], clients: new Set([client.clientID]) });
+    expect(inspectUpdate(server, typing)).toEqual({ ok: true, changes: [], clients: new Set([client.clientID]), growth: [] });
   });
 
   it("throws on bytes that are not an update (the caller closes the connection)", () => {
     const { server } = room();
     expect(() => inspectUpdate(server, new Uint8Array([255, 255, 255, 7, 1, 2]))).toThrow();
+  });
+});
+
+describe("growth", () => {
+  it("says how much an update adds to each text and to the list of items", () => {
+    const { server, client } = room();
+    const u = updateOf(client, () => {
+      commitmentText(findAgreementItem(client, "item-1")!.item).insert(0, "12345");
+      addAgreementItem(client, { id: "item-2", createdBy: "ben", commitment: "abc" });
+    });
+    const result = inspectUpdate(server, u);
+    if (!result.ok) throw new Error(result.reason);
+    const commitment = commitmentText(findAgreementItem(server, "item-1")!.item);
+    expect(result.growth).toContainEqual({ section: "agreementItems", path: ["commitment"], type: commitment, added: 5 });
+    expect(result.growth).toContainEqual({ section: "agreementItems", path: [], type: agreementItems(server), added: 1 });
+    // the new item's own text is new in this update
+    expect(result.growth).toContainEqual(expect.objectContaining({ path: ["commitment"], type: null, added: 3 }));
   });
 });

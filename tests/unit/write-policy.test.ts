@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkWrite, CLIENT_WRITABLE_SECTIONS, type PolicyContext, type WriteChange } from "@/app/lib/write-policy";
+import { LIMITS } from "@/app/lib/room-doc";
+import { checkGrowth, checkWrite, CLIENT_WRITABLE_SECTIONS, HARD_LIMITS, type PolicyContext, type WriteChange } from "@/app/lib/write-policy";
 
 const ana = { role: "partner" as const, userId: "ana" };
 const ben = { role: "partner" as const, userId: "ben" };
@@ -40,5 +41,22 @@ describe("write policy", () => {
     expect(checkWrite(ana, change({ op: "delete", itemId: "draft" }), locked)).toBeNull();
     // editing inside it is a matter for consent, not for the policy
     expect(checkWrite(ana, change({ op: "delete", itemId: "signed", path: ["commitment"] }), locked)).toBeNull();
+  });
+});
+
+describe("limits the server keeps", () => {
+  it("refuses keys that are not part of an item", () => {
+    expect(checkWrite(ana, change({ path: ["junk"] }))).toMatch(/not part of an agreement item/);
+    expect(checkWrite(ana, change({ path: ["commitment"] }))).toBeNull();
+  });
+
+  it("bounds the number of items and the length of a text, above the UI's limits", () => {
+    expect(HARD_LIMITS.textLength).toBeGreaterThan(LIMITS.commitmentLength);
+    expect(HARD_LIMITS.agreementItems).toBeGreaterThan(LIMITS.agreementItems);
+    expect(checkGrowth("agreementItems", [], 499, 1)).toBeNull();
+    expect(checkGrowth("agreementItems", [], 500, 1)).toMatch(/at most 500 items/);
+    expect(checkGrowth("agreementItems", ["commitment"], 9_000, 1_000)).toBeNull();
+    expect(checkGrowth("agreementItems", ["commitment"], 9_000, 1_001)).toMatch(/more text/);
+    expect(checkGrowth("agreementItems", ["needs", "ana"], 0, 10_001)).toMatch(/more text/);
   });
 });
