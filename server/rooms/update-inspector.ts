@@ -131,6 +131,9 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
   const resolveStruct = (s: Y.Item): Resolved => {
     const cached = memo.get(s);
     if (cached) return cached;
+    // A crafted update can make structs point at each other in a circle: while this one is being
+    // resolved, reaching it again means its parent cannot be known.
+    memo.set(s, "unknown");
     let result: Resolved;
     const parent = s.parent as unknown;
     if (typeof parent === "string") {

@@ -1,3 +1,4 @@
+import * as encoding from "lib0/encoding";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { addAgreementItem, agreementItems, commitmentText, findAgreementItem, meta } from "@/app/lib/room-doc";
@@ -125,5 +126,34 @@ describe("growth", () => {
     expect(result.growth).toContainEqual({ section: "agreementItems", path: [], type: agreementItems(server), added: 1 });
     // the new item's own text is new in this update
     expect(result.growth).toContainEqual(expect.objectContaining({ path: ["commitment"], type: null, added: 3 }));
+  });
+});
+
+describe("hostile shapes", () => {
+  it("structs whose neighbours point at each other in a circle are refused, not followed for ever", () => {
+    const { server, client } = room();
+    const text = commitmentText(findAgreementItem(client, "item-1")!.item);
+    const u = updateOf(client, () => {
+      text.insert(0, "a");
+      text.insert(2, "b");
+    });
+    // rewrite the two new structs so that each one's only neighbour is the other
+    const decoded = Y.decodeUpdate(u);
+    const [first, second] = decoded.structs as Y.Item[];
+    const cyclic = [
+      new Y.Item(first!.id, null, second!.id, null, null, null, null, first!.content),
+      new Y.Item(second!.id, null, first!.id, null, null, null, null, second!.content),
+    ];
+    const encoder = new Y.UpdateEncoderV1();
+    const writeVarUint = (n: number) => encoding.writeVarUint(encoder.restEncoder, n);
+    // the update format: one client with two structs from the first one's clock, then an empty delete set
+    writeVarUint(1);
+    writeVarUint(2);
+    encoder.writeClient(first!.id.client);
+    writeVarUint(first!.id.clock);
+    for (const item of cyclic) item.write(encoder, 0);
+    writeVarUint(0);
+    const bytes = encoder.toUint8Array();
+    expect(inspectUpdate(server, bytes)).toEqual({ ok: false, reason: expect.any(String) });
   });
 });
