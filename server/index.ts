@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     rooms,
     invites,
     rateLimiter,
+    agreement,
     signing,
     checkIns,
   };

@@ -10,6 +10,7 @@ import type { Config } from "./config";
 import type { Accounts } from "./services/accounts";
 import type { Invites } from "./services/invites";
 import type { RateLimiter } from "./services/rate-limit";
+import type { Agreement } from "./services/agreement";
 import type { CheckIns } from "./services/check-ins";
 import type { Rooms } from "./services/rooms";
 import type { Signing } from "./services/signing";
@@ -23,6 +24,7 @@ export interface Runtime {
   rooms: Rooms;
   invites: Invites;
   rateLimiter: RateLimiter;
+  agreement: Agreement;
   signing: Signing;
   checkIns: CheckIns;
 }

@@ -4,7 +4,8 @@ import type { ItemStatusRecord, ReviewDecision } from "@/app/lib/agreement";
 import { type Comment, comments, findAgreementItem } from "@/app/lib/room-doc";
 import { can } from "@/app/lib/permissions";
 import type { Database } from "@/db/client";
-import { agreementEvents, rooms as roomsTable } from "@/db/schema";
+import { and, asc } from "drizzle-orm";
+import { agreementEvents, rooms as roomsTable, users } from "@/db/schema";
 import { AppError } from "../errors";
 import { applyConsent, applyReviewDecision, applyStartReview, applyWithdraw, currentHash, SERVER_ORIGIN, statusOf } from "../rooms/agreement-status";
 import type { RoomRegistry } from "../rooms/registry";
@@ -48,6 +49,18 @@ export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegist
         if (!result.ok) throw new AppError(result.code, result.message);
         return result.record;
       });
+    },
+
+    /** What happened to one item, oldest first: consents, their withdrawal, reviews (members). */
+    async history(roomId: string, userId: string, itemId: string) {
+      if (!(await rooms.member(roomId, userId))) throw new AppError("forbidden", "You are not a member of this room.");
+      const rows = await db
+        .select({ kind: agreementEvents.kind, name: users.name, at: agreementEvents.createdAt })
+        .from(agreementEvents)
+        .leftJoin(users, eq(users.id, agreementEvents.userId))
+        .where(and(eq(agreementEvents.roomId, roomId), eq(agreementEvents.itemId, itemId)))
+        .orderBy(asc(agreementEvents.createdAt));
+      return rows.map((r) => ({ kind: r.kind, name: r.name ?? "Someone who has left", at: r.at.toISOString() }));
     },
 
     /** Reopens an agreed item: each partner then keeps or retires it (or changes its wording). */

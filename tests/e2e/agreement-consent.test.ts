@@ -56,6 +56,8 @@ it("drafting together, agreeing, an edit clearing both consents, agreeing again,
   await benItem.getByRole("button", { name: "I agree to this wording" }).click();
   await expect.poll(() => anaItem.getByTestId("item-status").textContent()).toBe("✓ Agreed by both");
   expect(await anaItem.getByRole("button", { name: "Remove" }).count()).toBe(0); // agreed items are not simply removed
+  await expect.poll(() => anaItem.getByTestId("item-history").textContent()).toContain("Ben agreed to the wording of that time");
+  expect(await anaItem.getByTestId("item-history").textContent()).toContain("Proposed by Ana");
 
   // Ben changes the wording: both consents clear, and both see why
   await ben.getByLabel("Commitment 1").click();

@@ -162,10 +162,21 @@ describe("agreement consent", () => {
       ok: false,
       error: { message: expect.stringMatching(/at least one item/) },
     });
-    if (TEST_DB === "postgres") {
-      const rows = await server.database.sql!`select kind from agreement_events where room_id = ${s.roomId} order by created_at`;
-      expect(rows.map((r) => r.kind)).toEqual(["consent", "consent", "review-start", "review-keep", "review-keep", "review-start", "review-retire", "review-keep", "review-retire"]);
-    }
+    const history = await api(server.url, "GET", `/api/rooms/${s.roomId}/items/item-1/history`, { cookie: s.b.cookie });
+    expect(history.body.events.map((e: { kind: string }) => e.kind)).toEqual([
+      "consent",
+      "consent",
+      "review-start",
+      "review-keep",
+      "review-keep",
+      "review-start",
+      "review-retire",
+      "review-keep",
+      "review-retire",
+    ]);
+    expect(history.body.events[0]).toEqual({ kind: "consent", name: "Ana", at: expect.any(String) });
+    const stranger = await newPerson(server.url, "Cy");
+    expect((await api(server.url, "GET", `/api/rooms/${s.roomId}/items/item-1/history`, { cookie: stranger.cookie })).status).toBe(403);
     s.close();
   });
 

@@ -26,6 +26,7 @@ import {
 } from "@/app/lib/room-doc";
 import { type CheckIn, CheckInPanel, localDay } from "./check-ins";
 import { CommentsPanel } from "./comments";
+import { ItemHistory } from "./item-history";
 import { SharedTextarea } from "./shared-textarea";
 import type { LiveRoom } from "./use-live-room";
 
@@ -112,6 +113,7 @@ export function AgreementItemCard({ roomId, item, number, room, me, partners, ca
   const record = useStatus(doc, view?.id ?? "");
   const hash = useContentHash(view);
   const [confirmingRemove, setConfirmingRemove] = useState(false);
+  const [detailsOpen, setDetailsOpen] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const wrapper = useRef<HTMLLIElement>(null);
@@ -242,6 +244,7 @@ export function AgreementItemCard({ roomId, item, number, room, me, partners, ca
       <details
         className="rounded-lg border border-stone-200 p-3 dark:border-stone-700"
         onToggle={(e) => {
+          setDetailsOpen((e.target as HTMLDetailsElement).open);
           // One's own need statement is created when first opened (an empty one changes nothing).
           if ((e.target as HTMLDetailsElement).open && canEdit && isPartner && needs && !needs.has(me.userId)) {
             doc.transact(() => needs.set(me.userId, new Y.Text()));
@@ -321,6 +324,15 @@ export function AgreementItemCard({ roomId, item, number, room, me, partners, ca
               <input type="date" className="field" value={view.reviewDate} disabled={!canEdit} onChange={(e) => setValue("reviewDate", e.target.value)} />
             </label>
           </div>
+          {detailsOpen ? (
+            <ItemHistory
+              roomId={roomId}
+              itemId={itemId}
+              createdBy={partners.find((p) => p.userId === view.createdBy)?.name ?? "a partner"}
+              createdAt={view.createdAt}
+              version={`${record.status}:${Object.keys(record.consents).join(",")}:${Object.keys(record.review?.decisions ?? {}).join(",")}`}
+            />
+          ) : null}
         </div>
       </details>
 
