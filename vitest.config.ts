@@ -26,7 +26,11 @@ export default defineConfig({
       ...(process.env.DATABASE_URL
         ? [{ extends: true as const, test: { name: "integration-postgres", include: integration, env: { TEST_DB: "postgres" } } }]
         : []),
-      { extends: true, test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], fileParallelism: false } },
+      {
+        extends: true,
+        // Real browsers on a small machine: polls wait long enough to mean "never", not "slow".
+        test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], fileParallelism: false, expect: { poll: { timeout: 15_000 } } },
+      },
     ],
   },
 });

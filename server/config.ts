@@ -30,6 +30,8 @@ const envSchema = z.object({
   APP_URL: z.url({ error: "APP_URL must be a full URL such as https://mend.example.org" }).optional(),
   TRUST_PROXY: bool.default(false),
   INVITE_TTL_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 60 * 60),
+  /** New accounts from one network address per hour (a clinic behind one address may need more). */
+  SIGNUP_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(20),
   COMPACTION_THRESHOLD: z.coerce.number().int().min(2).default(500),
   ROOM_UNLOAD_DELAY_MS: z.coerce.number().int().min(0).default(5_000),
 });

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
   const { db } = database;
   const rateLimiter = createRateLimiter(db);
-  const accounts = createAccounts(db, rateLimiter);
+  const accounts = createAccounts(db, rateLimiter, { signUpsPerHourPerIp: config.SIGNUP_LIMIT_PER_HOUR });
   const rooms = createRooms(db);
   const invites = createInvites(db, rooms, rateLimiter, config.INVITE_TTL_SECONDS);
   const registry = new RoomRegistry(createRoomStore(db, database.syncToDisk), {

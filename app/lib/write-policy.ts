@@ -23,6 +23,9 @@ const ITEM_KEYS = new Set<string>([
   ...TEXT_FIELDS,
 ]);
 
+/** Set when an item is created, never changed afterwards (an item's id names its status). */
+const IMMUTABLE_KEYS = new Set(["id", "createdBy", "createdAt"]);
+
 /**
  * Hard limits the server keeps whatever a client does. They sit above the UI's own limits
  * (LIMITS in room-doc.ts), so two people typing near a limit at once still merge.
@@ -56,6 +59,13 @@ const RULES: Record<string, (writer: Writer, change: WriteChange, ctx: PolicyCon
   [Section.agreementItems]: (writer, change, ctx) => {
     if (writer.role !== "partner") return "Only partners can change the agreement.";
     if (change.path.length > 0 && !ITEM_KEYS.has(change.path[0]!)) return "That is not part of an agreement item.";
+    if (change.itemId !== null && change.path.length === 1 && IMMUTABLE_KEYS.has(change.path[0]!)) {
+      return "Who proposed an item, and when, does not change.";
+    }
+    // Replacing or removing the whole `needs` map would wipe the other partner's statement.
+    if (change.itemId !== null && change.path.length === 1 && change.path[0] === "needs") {
+      return "Each partner's need statement stays theirs.";
+    }
     if (change.path[0] === "needs" && change.path.length >= 2 && change.path[1] !== writer.userId) {
       return "Each partner writes their own need statement.";
     }

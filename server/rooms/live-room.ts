@@ -11,7 +11,7 @@ import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { type AwarenessUser, colorForUser } from "@/app/lib/awareness";
 import type { Role } from "@/app/lib/permissions";
-import { ensureSchema } from "@/app/lib/room-doc";
+import { ensureSchema, findAgreementItem } from "@/app/lib/room-doc";
 import { CloseCode, MessageType, type Notice } from "@/app/lib/wire";
 import { checkGrowth, checkWrite } from "@/app/lib/write-policy";
 import { log } from "../log";
@@ -167,14 +167,18 @@ export class LiveRoom {
     if (subType !== syncProtocol.messageYjsSyncStep2 && subType !== syncProtocol.messageYjsUpdate) {
       throw new Error(`unknown sync message ${subType}`);
     }
-    const update = decoding.readVarUint8Array(decoder);
+    const received = decoding.readVarUint8Array(decoder);
     // The write policy: decode in full, resolve every change to its section, check each one.
     // A refused update is dropped whole: not applied, not stored, not broadcast.
-    const inspection = inspectUpdate(this.doc, update); // throws on corrupt bytes → 1007
+    const inspection = inspectUpdate(this.doc, received); // throws on corrupt bytes → 1007
     if (!inspection.ok) return this.refuse(conn, inspection.reason);
+    if (inspection.changes.length === 0 && inspection.clients.size === 0) return; // nothing new
     const writer = { role: conn.member.role, userId: conn.member.userId };
     const context = policyContext(this.doc);
+    // Removing a whole item deletes its fields too; those follow from the removal, which is judged.
+    const removed = new Set(inspection.changes.flatMap((c) => (c.op === "delete" && c.path.length === 0 && c.itemId ? [c.itemId] : [])));
     for (const change of inspection.changes) {
+      if (change.op === "delete" && change.path.length > 0 && change.itemId !== null && removed.has(change.itemId)) continue;
       const reason = checkWrite(writer, change, context);
       if (reason) return this.refuse(conn, reason, `${change.op} ${change.section}/${change.path.join("/")}`);
     }
@@ -183,17 +187,32 @@ export class LiveRoom {
       const reason = checkGrowth(g.section, g.path, current, g.added);
       if (reason) return this.refuse(conn, reason, `grow ${g.section}/${g.path.join("/")} by ${g.added}`);
     }
+    const ids = new Set<unknown>();
+    for (const id of inspection.newItemIds) {
+      if (typeof id !== "string" || id.length === 0 || id.length > 64 || ids.has(id) || findAgreementItem(this.doc, id)) {
+        return this.refuse(conn, "A new item needs an id of its own.");
+      }
+      ids.add(id);
+    }
     for (const client of inspection.clients) {
       const owner = this.clientOwners.get(client);
       if (owner !== undefined && owner !== writer.userId) return this.refuse(conn, "This change was made under someone else's name.");
+      // An id someone else is using for their presence is theirs, even before they first write.
+      for (const other of this.connections) {
+        if (other !== conn && other.member.userId !== writer.userId && other.awarenessIds.has(client)) {
+          return this.refuse(conn, "This change was made under someone else's name.");
+        }
+      }
     }
     for (const client of inspection.clients) this.clientOwners.set(client, writer.userId);
-    Y.applyUpdate(this.doc, update, conn);
-    // In the same tick: an edit to an item clears consents given to its earlier wording.
-    const touched = inspection.changes.flatMap((c) => (c.section === "agreementItems" && c.itemId ? [c.itemId] : []));
-    if (touched.length > 0) reconcileStatuses(this.doc, touched);
+    try {
+      Y.applyUpdate(this.doc, inspection.update, conn);
+    } finally {
+      // Even if applying stopped half-way: an edit to an item clears consents to its earlier wording.
+      const touched = inspection.changes.flatMap((c) => (c.section === "agreementItems" && c.itemId ? [c.itemId] : []));
+      if (touched.length > 0) reconcileStatuses(this.doc, touched);
+    }
   }
-
 
   private receiveAwareness(conn: Connection, update: Uint8Array): void {
     const entries = sanitizeAwareness(

@@ -35,8 +35,21 @@ export interface Growth {
 }
 
 export type Inspection =
-  | { ok: true; changes: WriteChange[]; clients: Set<number>; growth: Growth[] }
+  | {
+      ok: true;
+      /** The bytes to apply: only what the room does not have yet (`Y.diffUpdate`). */
+      update: Uint8Array;
+      changes: WriteChange[];
+      clients: Set<number>;
+      growth: Growth[];
+      /** Values written to `id` in new items (checked for uniqueness by the caller). */
+      newItemIds: unknown[];
+    }
   | { ok: false; reason: string };
+
+/** More structs than any person's edits produce in one message. */
+const MAX_STRUCTS = 20_000;
+const UNKNOWN = "This change refers to something the room does not have.";
 
 function elementId(element: Y.AbstractType<unknown> | null): string | null {
   if (!(element instanceof Y.Map)) return null;
@@ -62,19 +75,50 @@ function locateIntegrated(item: Y.Item): Location {
   return { section: Y.findRootTypeKey(type), path, element, topLevel };
 }
 
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
-  const { structs, ds } = Y.decodeUpdate(update);
+export function inspectUpdate(doc: Y.Doc, received: Uint8Array): Inspection {
   const store = doc.store;
+  // What is judged is exactly what is applied: the update cut down to what the room lacks.
+  // (A copy of a struct the room already has could otherwise claim another parent, and a
+  // partly known struct is re-anchored by Yjs next to what the room has.)
+  const update = Y.diffUpdate(received, Y.encodeStateVector(doc));
+  const { structs, ds } = Y.decodeUpdate(update);
+  if (structs.length > MAX_STRUCTS) return { ok: false, reason: "That change is too large to take in one go." };
   const byClient = new Map<number, AnyStruct[]>();
   for (const s of structs) {
     const list = byClient.get(s.id.client);
     if (list) list.push(s);
     else byClient.set(s.id.client, [s]);
   }
+  /** Per client: the clock up to which the room will have structs once this update is applied. */
+  const newState = new Map<number, number>();
+  for (const [client, list] of byClient) {
+    // Each client's new structs must continue exactly where the room is: no gaps (they would wait
+    // as "pending" and be applied later, unjudged), no skips, no repeats.
+    let clock = Y.getState(store, client);
+    for (const s of list) {
+      if (s instanceof Y.Skip || s.id.clock !== clock) return { ok: false, reason: UNKNOWN };
+      clock += s.length;
+    }
+    newState.set(client, clock);
+  }
   const memo = new Map<AnyStruct, Resolved>();
 
-  const inUpdate = (id: Y.ID): AnyStruct | undefined =>
-    byClient.get(id.client)?.find((s) => s.id.clock <= id.clock && id.clock < s.id.clock + s.length);
+  /** A struct new in this update (the room has nothing at or after its state for that client). */
+  const inUpdate = (id: Y.ID): AnyStruct | undefined => {
+    if (id.clock < Y.getState(store, id.client)) return undefined; // the room's own copy counts
+    const list = byClient.get(id.client);
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = list[mid]!;
+      if (id.clock < s.id.clock) hi = mid - 1;
+      else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  };
 
   /** The item at `id` as a parent or neighbour: from this update, else from the doc. */
   const resolveId = (id: Y.ID, asParent: boolean): Resolved => {
@@ -156,15 +200,23 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
   const changes: WriteChange[] = [];
   const clients = new Set<number>();
   const growth = new Map<unknown, Growth>();
+  const newItemIds: unknown[] = [];
+  const forward = (s: Y.Item, id: Y.ID | null) => id !== null && id.client === s.id.client && id.clock >= s.id.clock;
   for (const s of structs) {
-    // Only what the doc does not have yet; Yjs skips the rest.
-    if (s.id.clock + s.length <= Y.getState(store, s.id.client)) continue;
-    if (!(s instanceof Y.Item)) continue; // GC: deleted content; Skip: a gap
     clients.add(s.id.client);
+    if (!(s instanceof Y.Item)) continue; // GC: deleted content, no visible effect
+    // A reference to one's own later struct cannot be integrated in order (Yjs may throw half-way).
+    if (forward(s, s.origin) || forward(s, s.rightOrigin) || (s.parent instanceof Y.ID && forward(s, s.parent))) {
+      return { ok: false, reason: UNKNOWN };
+    }
     const loc = resolveStruct(s);
-    if (loc === "unknown") return { ok: false, reason: "This change refers to something the room does not have." };
+    if (loc === "unknown") return { ok: false, reason: UNKNOWN };
     if (loc === "gone") continue;
-    changes.push({ op: "insert", section: loc.section, path: loc.path, itemId: elementId(loc.element) });
+    const itemId = elementId(loc.element);
+    changes.push({ op: "insert", section: loc.section, path: loc.path, itemId });
+    if (s.parentSub === "id" && loc.path.length === 1 && itemId === null && s.content instanceof Y.ContentAny) {
+      newItemIds.push(...s.content.arr);
+    }
     // Map entries replace each other; lists and texts grow. Deleted content adds nothing visible.
     if (!s.parentSub && !(s.content instanceof Y.ContentDeleted) && loc.parent !== undefined) {
       const key = loc.parent;
@@ -182,7 +234,10 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
   for (const [client, ranges] of ds.clients) {
     const known = Y.getState(store, client);
     const list = store.clients.get(client);
+    const upTo = newState.get(client) ?? known;
     for (const { clock, len } of ranges) {
+      // Deleting what does not exist yet would wait and delete someone's future edits.
+      if (clock + len > upTo) return { ok: false, reason: UNKNOWN };
       if (!list || clock >= known) continue; // deletes of this update's own new items
       let i = Y.findIndexSS(list, clock);
       for (; i < list.length && list[i]!.id.clock < clock + len; i++) {
@@ -193,5 +248,5 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
       }
     }
   }
-  return { ok: true, changes, clients, growth: [...growth.values()] };
+  return { ok: true, update, changes, clients, growth: [...growth.values()], newItemIds };
 }

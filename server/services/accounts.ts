@@ -15,7 +15,6 @@ export const SIGN_IN_LIMITS = {
   /** Failed attempts from one network address in 15 minutes. */
   perIp: { max: 50, windowSeconds: 15 * 60 },
 };
-export const SIGN_UP_LIMIT_PER_IP = { max: 20, windowSeconds: 60 * 60 };
 
 export interface PublicUser {
   id: string;
@@ -30,7 +29,7 @@ export class SignInRateLimited extends Error {
   }
 }
 
-export function createAccounts(db: Database, limiter: RateLimiter) {
+export function createAccounts(db: Database, limiter: RateLimiter, options: { signUpsPerHourPerIp: number } = { signUpsPerHourPerIp: 20 }) {
   // Verifying against this when the e-mail is unknown keeps the answer's timing the same,
   // so sign-in does not reveal who has an account.
   const dummyHash = hash("not a password anyone has", ARGON2);
@@ -42,7 +41,7 @@ export function createAccounts(db: Database, limiter: RateLimiter) {
         const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "body"), i.message]));
         throw new AppError("invalid_input", Object.values(fields)[0] ?? "Please check the form.", { fields });
       }
-      const limit = await limiter.hit({ key: `signup:ip:${ip}`, ...SIGN_UP_LIMIT_PER_IP });
+      const limit = await limiter.hit({ key: `signup:ip:${ip}`, max: options.signUpsPerHourPerIp, windowSeconds: 60 * 60 });
       if (!limit.allowed) {
         throw new AppError("rate_limited", "Too many new accounts from this network. Please try again later.", {
           retryAfterSeconds: limit.retryAfterSeconds,

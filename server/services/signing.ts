@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, inArray, max } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, max } from "drizzle-orm";
 import type * as Y from "yjs";
 import {
   canonicalJson,
@@ -15,7 +15,8 @@ import { readAgreement } from "@/app/lib/room-doc";
 import type { Database } from "@/db/client";
 import { agreementSignatures, agreementVersions, rooms as roomsTable } from "@/db/schema";
 import { AppError } from "../errors";
-import { SERVER_ORIGIN, statusOf } from "../rooms/agreement-status";
+import { DRAFT } from "@/app/lib/agreement";
+import { currentHash, SERVER_ORIGIN, statusOf } from "../rooms/agreement-status";
 import type { RoomRegistry } from "../rooms/registry";
 import type { Accounts } from "./accounts";
 import type { Rooms } from "./rooms";
@@ -49,8 +50,17 @@ export function createSigning(db: Database, rooms: Rooms, accounts: Accounts, re
     return members.filter((m) => m.role === "partner");
   }
 
+  /** Agreed items only, and only where every partner's consent is to the wording as it is now. */
   const contentOf = (doc: Y.Doc, partners: Array<{ userId: string; name: string }>): VersionContent =>
-    versionContent(readAgreement(doc), (id) => statusOf(doc, id), partners.map((p) => ({ userId: p.userId, name: p.name })));
+    versionContent(
+      readAgreement(doc),
+      (id) => {
+        const record = statusOf(doc, id);
+        const hash = currentHash(doc, id);
+        return partners.every((p) => record.consents[p.userId]?.hash === hash) ? record : DRAFT;
+      },
+      partners.map((p) => ({ userId: p.userId, name: p.name })),
+    );
 
   async function requireMember(roomId: string, userId: string) {
     if (!(await rooms.member(roomId, userId))) throw new AppError("forbidden", "You are not a member of this room.");
@@ -136,6 +146,12 @@ export function createSigning(db: Database, rooms: Rooms, accounts: Accounts, re
         const text = canonicalJson(content);
         const version = await db.transaction(async (tx) => {
           await tx.select({ id: roomsTable.id }).from(roomsTable).where(eq(roomsTable.id, roomId)).for("update");
+          // Two last signatures at the same instant write one version, not two.
+          const [already] = await tx
+            .select({ version: agreementVersions.version })
+            .from(agreementVersions)
+            .where(and(eq(agreementVersions.roomId, roomId), eq(agreementVersions.hash, proposal.hash), gte(agreementVersions.createdAt, new Date(proposal.proposedAt))));
+          if (already) return already.version;
           const [row] = await tx.select({ n: max(agreementVersions.version) }).from(agreementVersions).where(eq(agreementVersions.roomId, roomId));
           const next = (row?.n ?? 0) + 1;
           const [created] = await tx

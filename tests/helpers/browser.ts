@@ -1,8 +1,8 @@
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium } from "playwright-core";
 
 /** Debian's Chromium, headless, with the flags this network needs (no background calls home). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
     args: [
       "--headless",
@@ -15,4 +15,12 @@ export function launchChromium(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+  // Every page gets 15 s per action, so a stuck step fails with its own message.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser["newContext"]>): Promise<BrowserContext> => {
+    const context = await newContext(...args);
+    context.setDefaultTimeout(15_000);
+    return context;
+  };
+  return browser;
 }

@@ -84,6 +84,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     PORT: "0",
     DATA_DIR: database.dataDir,
     ROOM_UNLOAD_DELAY_MS: "200",
+    // Every test person signs up from this one address; signup-limit.test.ts checks the limit.
+    SIGNUP_LIMIT_PER_HOUR: "10000",
     ...options.env,
   };
   delete env.DATABASE_URL;

@@ -114,6 +114,47 @@ describe("write policy, adversarially", () => {
     expect(findAgreementItem(db, "item-1")!.item.get("junk")).toBeUndefined();
   });
 
+  it("replacing an item's need statements (wiping the other partner's) is refused", async () => {
+    const s = await scene();
+    const mallory = await connectY(server.url, s.roomId, s.cookies.b);
+    findAgreementItem(mallory.doc, "item-1")!.item.set("needs", new Y.Map());
+    await expectRefused(mallory, /stays theirs/);
+    mallory.close();
+    expect(anaNeed(await fromDatabase(s), s.ids.a)).toBe("I need this because I feel safer.");
+  });
+
+  it("a new item reusing an existing item's id (to inherit its agreement) is refused", async () => {
+    const s = await scene();
+    const mallory = await connectY(server.url, s.roomId, s.cookies.b);
+    addAgreementItem(mallory.doc, { id: "item-1", createdBy: s.ids.b, commitment: "A copy" });
+    await expectRefused(mallory, /id of its own/);
+    mallory.close();
+    expect(readAgreement(await fromDatabase(s)).map((i) => i.id)).toEqual(["item-1"]);
+  });
+
+  it("deleting clocks the room does not have yet (future edits) is refused", async () => {
+    const s = await scene();
+    const mallory = await connectY(server.url, s.roomId, s.cookies.b);
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 2); // sync update
+    const u = encoding.createEncoder();
+    encoding.writeVarUint(u, 0); // no structs
+    encoding.writeVarUint(u, 1); // one client in the delete set: Ana's
+    encoding.writeVarUint(u, s.ana.doc.clientID);
+    encoding.writeVarUint(u, 1);
+    encoding.writeVarUint(u, Y.getState(s.ana.doc.store, s.ana.doc.clientID));
+    encoding.writeVarUint(u, 1 << 20);
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(u));
+    mallory.sendRaw(encoding.toUint8Array(e));
+    await expectRefused(mallory, /does not have/);
+    // Ana's next edit survives
+    commitmentText(findAgreementItem(s.ana.doc, "item-1")!.item).insert(0, "Still here: ");
+    await s.ana.waitSaved();
+    mallory.close();
+    expect(readAgreement(await fromDatabase(s))[0]!.commitment).toBe("Still here: We talk.");
+  });
+
   it("an update whose parent the room does not have is refused", async () => {
     const s = await scene();
     const mallory = await connectY(server.url, s.roomId, s.cookies.b);

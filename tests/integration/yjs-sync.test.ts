@@ -76,6 +76,7 @@ describe("co-editing", () => {
     removeAgreementItem(ben.doc, "x");
     expect(ben.committed()).toBe(committedBefore);
     await ben.waitSaved();
+    expect(ben.notices).toEqual([]);
     await waitFor(() => readAgreement(ana.doc).length === 0, "removal to reach Ana");
     ana.close();
     ben.close();

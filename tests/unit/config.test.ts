@@ -13,6 +13,7 @@ describe("parseConfig", () => {
     expect(c.REDIS_URL).toBeUndefined();
     expect(c.INVITE_TTL_SECONDS).toBe(7 * 24 * 3600);
     expect(c.TRUST_PROXY).toBe(false);
+    expect(c.SIGNUP_LIMIT_PER_HOUR).toBe(20);
   });
 
   it("treats empty variables as unset", () => {

@@ -94,7 +94,7 @@ describe("inspectUpdate", () => {
     Y.applyUpdate(server, updateOf(client, () => commitmentText(findAgreementItem(client, "item-1")!.item).delete(0, 2)));
     // sync step 2 after a reconnect: everything the server lacks (nothing) plus the whole delete set
     const step2 = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
-    expect(inspectUpdate(server, step2)).toEqual({ ok: true, changes: [], clients: new Set(), growth: [] });
+    expect(inspectUpdate(server, step2)).toMatchObject({ ok: true, changes: [], clients: new Set(), growth: [] });
   });
 
   it("treats edits inside content deleted meanwhile as having no effect", () => {
@@ -103,7 +103,7 @@ describe("inspectUpdate", () => {
     Y.applyUpdate(del, Y.encodeStateAsUpdate(server));
     Y.applyUpdate(server, updateOf(del, () => agreementItems(del).delete(0, 1))); // the server GCs the text
     const typing = updateOf(client, () => commitmentText(findAgreementItem(client, "item-1")!.item).insert(0, "late "));
-    expect(inspectUpdate(server, typing)).toEqual({ ok: true, changes: [], clients: new Set([client.clientID]), growth: [] });
+    expect(inspectUpdate(server, typing)).toMatchObject({ ok: true, changes: [], clients: new Set([client.clientID]), growth: [] });
   });
 
   it("throws on bytes that are not an update (the caller closes the connection)", () => {
@@ -155,5 +155,58 @@ describe("hostile shapes", () => {
     writeVarUint(0);
     const bytes = encoder.toUint8Array();
     expect(inspectUpdate(server, bytes)).toEqual({ ok: false, reason: expect.any(String) });
+  });
+});
+
+describe("forged and out-of-order updates", () => {
+  it("a copy of a struct the room already has cannot claim another parent", () => {
+    const { server, client } = room();
+    // Ben's client writes into the server-only status map, but sends the item claiming the
+    // id of an existing server struct with the agreement as its parent, then a value after it.
+    const serverStruct = server.store.clients.get(server.clientID)!.at(-1)!;
+    const fake = new Y.Item(serverStruct.id, null, null, null, null, "agreementItems" as never, null, new Y.ContentAny(["x"]));
+    const real = new Y.Item(Y.createID(client.clientID, Y.getState(client.store, client.clientID)), null, serverStruct.id, null, null, null, null, new Y.ContentAny([{ status: "agreed" }]));
+    const encoder = new Y.UpdateEncoderV1();
+    const w = (n: number) => encoding.writeVarUint(encoder.restEncoder, n);
+    w(2);
+    for (const s of [real, fake]) {
+      w(1);
+      encoder.writeClient(s.id.client);
+      w(s.id.clock);
+      s.write(encoder, 0);
+    }
+    w(0);
+    const result = inspectUpdate(server, encoder.toUint8Array());
+    // judged by the room's own struct: the value goes where that struct is (here: meta)
+    expect(result.ok && result.changes.map((c) => c.section)).toEqual(["meta"]);
+  });
+
+  it("refuses deleting clocks the room does not have yet (they would delete future edits)", () => {
+    const { server } = room();
+    const encoder = new Y.UpdateEncoderV1();
+    const w = (n: number) => encoding.writeVarUint(encoder.restEncoder, n);
+    // no structs; a delete set of one client with one range from the room's state onwards
+    w(0);
+    w(1);
+    w(server.clientID);
+    w(1);
+    w(Y.getState(server.store, server.clientID));
+    w(1 << 20);
+    expect(inspectUpdate(server, encoder.toUint8Array())).toEqual({ ok: false, reason: expect.any(String) });
+  });
+
+  it("refuses a gap in a client's clocks (it would wait as pending and apply later, unjudged)", () => {
+    const { server, client } = room();
+    const text = commitmentText(findAgreementItem(client, "item-1")!.item);
+    updateOf(client, () => text.insert(0, "first ")); // never sent
+    const second = updateOf(client, () => text.insert(0, "second "));
+    expect(inspectUpdate(server, second)).toEqual({ ok: false, reason: expect.any(String) });
+  });
+
+  it("reports ids written into new items, for the caller to check", () => {
+    const { server, client } = room();
+    const u = updateOf(client, () => addAgreementItem(client, { id: "item-1", createdBy: "ben" })); // a duplicate id
+    const result = inspectUpdate(server, u);
+    expect(result.ok && result.newItemIds).toEqual(["item-1"]);
   });
 });

@@ -22,7 +22,7 @@ describe("write policy", () => {
   });
 
   it("partners write items, text and fields; the therapist does not", () => {
-    for (const path of [[], ["commitment"], ["category"], ["needs"]]) {
+    for (const path of [[], ["commitment"], ["category"], ["needs", "ana"]]) {
       for (const op of ["insert", "delete"] as const) {
         expect(checkWrite(ana, change({ path, op, itemId: "i" }))).toBeNull();
         expect(checkWrite(tess, change({ path, op, itemId: "i" }))).toMatch(/Only partners/);
@@ -41,6 +41,18 @@ describe("write policy", () => {
     expect(checkWrite(ana, change({ op: "delete", itemId: "draft" }), locked)).toBeNull();
     // editing inside it is a matter for consent, not for the policy
     expect(checkWrite(ana, change({ op: "delete", itemId: "signed", path: ["commitment"] }), locked)).toBeNull();
+  });
+});
+
+describe("what never changes on an existing item", () => {
+  it("its id, creator and creation time; its `needs` map as a whole", () => {
+    for (const key of ["id", "createdBy", "createdAt"]) {
+      expect(checkWrite(ana, change({ path: [key], itemId: "i" }))).toMatch(/does not change/);
+      expect(checkWrite(ana, change({ path: [key], itemId: null }))).toBeNull(); // a new item sets them
+    }
+    expect(checkWrite(ana, change({ path: ["needs"], itemId: "i" }))).toMatch(/stays theirs/);
+    expect(checkWrite(ana, change({ path: ["needs"], itemId: "i", op: "delete" }))).toMatch(/stays theirs/);
+    expect(checkWrite(ana, change({ path: ["needs"], itemId: null }))).toBeNull();
   });
 });
 
