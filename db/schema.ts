@@ -124,7 +124,7 @@ export const agreementEvents = pgTable(
       .references(() => rooms.id, { onDelete: "cascade" }),
     itemId: text("item_id").notNull(),
     userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
-    kind: text("kind", { enum: ["consent", "withdraw", "review-start", "review-keep", "review-retire"] }).notNull(),
+    kind: text("kind", { enum: ["edit", "consent", "withdraw", "review-start", "review-keep", "review-retire"] }).notNull(),
     /** SHA-256 of the item's canonical content the consent was given to. */
     contentHash: text("content_hash"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

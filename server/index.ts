@@ -53,11 +53,14 @@ async function main(): Promise<void> {
   const accounts = createAccounts(db, rateLimiter, { signUpsPerHourPerIp: config.SIGNUP_LIMIT_PER_HOUR });
   const rooms = createRooms(db);
   const invites = createInvites(db, rooms, rateLimiter, config.INVITE_TTL_SECONDS);
+  let onItemsEdited: (roomId: string, userId: string, itemIds: string[]) => void = () => {};
   const registry = new RoomRegistry(createRoomStore(db, database.syncToDisk), {
     compactionThreshold: config.COMPACTION_THRESHOLD,
     unloadDelayMs: config.ROOM_UNLOAD_DELAY_MS,
+    onItemsEdited: (roomId, userId, itemIds) => onItemsEdited(roomId, userId, itemIds),
   });
   const agreement = createAgreement(db, rooms, registry);
+  onItemsEdited = agreement.recordEdits;
   const signing = createSigning(db, rooms, accounts, registry);
   const checkIns = createCheckIns(db, rooms, registry);
   const runtime: Runtime = {

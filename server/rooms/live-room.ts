@@ -50,6 +50,8 @@ export class Connection {
 
 export interface LiveRoomOptions {
   compactionThreshold: number;
+  /** Told which agreement items a member's accepted update changed (for the items' history). */
+  onItemsEdited?(roomId: string, userId: string, itemIds: string[]): void;
   /** Called when the last connection has left. */
   onEmpty(room: LiveRoom): void;
 }
@@ -210,7 +212,10 @@ export class LiveRoom {
     } finally {
       // Even if applying stopped half-way: an edit to an item clears consents to its earlier wording.
       const touched = inspection.changes.flatMap((c) => (c.section === "agreementItems" && c.itemId ? [c.itemId] : []));
-      if (touched.length > 0) reconcileStatuses(this.doc, touched);
+      if (touched.length > 0) {
+        reconcileStatuses(this.doc, touched);
+        this.options.onItemsEdited?.(this.id, writer.userId, [...new Set(touched)]);
+      }
     }
   }
 

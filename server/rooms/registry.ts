@@ -11,6 +11,7 @@ import type { RoomStore } from "./room-store";
 
 export interface RegistryOptions {
   compactionThreshold: number;
+  onItemsEdited?(roomId: string, userId: string, itemIds: string[]): void;
   unloadDelayMs: number;
   /** How often dead sockets are detected with a ping. */
   heartbeatMs?: number;
@@ -114,6 +115,7 @@ export class RoomRegistry {
         }
         const room = new LiveRoom(roomId, loaded.doc, rows, this.store, {
           compactionThreshold: this.options.compactionThreshold,
+          onItemsEdited: this.options.onItemsEdited,
           onEmpty: (r) => this.scheduleUnloadIfEmpty(r),
         });
         this.rooms.set(roomId, room);

@@ -16,7 +16,11 @@ import type { Rooms } from "./rooms";
  * recorded in `agreement_events` under the room's row lock (commands for one room are
  * serialized in Postgres), then written to the room's server-only status section.
  */
+/** Typing makes many updates: one "edit" per person and item in this window is enough history. */
+const EDIT_EVENT_WINDOW_MS = 10 * 60 * 1000;
+
 export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegistry) {
+  const lastEdit = new Map<string, number>();
   async function partnerOf(roomId: string, userId: string): Promise<string[]> {
     const members = await rooms.members(roomId);
     const me = members.find((m) => m.userId === userId);
@@ -33,6 +37,23 @@ export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegist
   }
 
   return {
+    /** Called by the live room after a member's update changed these items. Best effort: it is history. */
+    recordEdits(roomId: string, userId: string, itemIds: string[]): void {
+      const now = Date.now();
+      const fresh = itemIds.filter((itemId) => {
+        const key = `${roomId}:${itemId}:${userId}`;
+        if (now - (lastEdit.get(key) ?? 0) < EDIT_EVENT_WINDOW_MS) return false;
+        lastEdit.set(key, now);
+        return true;
+      });
+      if (lastEdit.size > 10_000) lastEdit.clear();
+      if (fresh.length === 0) return;
+      void db
+        .insert(agreementEvents)
+        .values(fresh.map((itemId) => ({ roomId, itemId, userId, kind: "edit" as const })))
+        .catch(() => {});
+    },
+
     async consent(roomId: string, userId: string, itemId: string, hash: string): Promise<ItemStatusRecord> {
       const partners = await partnerOf(roomId, userId);
       if (partners.length < 2) throw new AppError("conflict", "Your partner needs to join the room before you can agree on items.");

@@ -144,6 +144,9 @@ describe("agreement consent", () => {
         ? command(sock, "agreement:review", { roomId: s.roomId, itemId: "item-1", decision })
         : command(sock, "agreement:start-review", { roomId: s.roomId, itemId: "item-1" });
     expect(await review(s.sa)).toMatchObject({ ok: false, error: { code: "conflict" } }); // not agreed yet
+    commitmentText(findAgreementItem(s.ben.doc, "item-1")!.item).insert(0, "Yes: ");
+    await s.ben.waitSaved();
+    await waitFor(() => readAgreement(s.ana.doc)[0]!.commitment.startsWith("Yes: "), "Ben's edit at Ana");
     const hash = await hashAt(s.ana);
     await command(s.sa, "agreement:consent", { roomId: s.roomId, itemId: "item-1", hash });
     await command(s.sb, "agreement:consent", { roomId: s.roomId, itemId: "item-1", hash });
@@ -164,6 +167,7 @@ describe("agreement consent", () => {
     });
     const history = await api(server.url, "GET", `/api/rooms/${s.roomId}/items/item-1/history`, { cookie: s.b.cookie });
     expect(history.body.events.map((e: { kind: string }) => e.kind)).toEqual([
+      "edit", // Ben's change, recorded once per person and item every ten minutes
       "consent",
       "consent",
       "review-start",
@@ -174,7 +178,8 @@ describe("agreement consent", () => {
       "review-keep",
       "review-retire",
     ]);
-    expect(history.body.events[0]).toEqual({ kind: "consent", name: "Ana", at: expect.any(String) });
+    expect(history.body.events[0]).toEqual({ kind: "edit", name: "Ben", at: expect.any(String) });
+    expect(history.body.events[1]).toEqual({ kind: "consent", name: "Ana", at: expect.any(String) });
     const stranger = await newPerson(server.url, "Cy");
     expect((await api(server.url, "GET", `/api/rooms/${s.roomId}/items/item-1/history`, { cookie: stranger.cookie })).status).toBe(403);
     s.close();

@@ -3,12 +3,13 @@
 import { useEffect, useState } from "react";
 
 interface HistoryEvent {
-  kind: "consent" | "withdraw" | "review-start" | "review-keep" | "review-retire";
+  kind: "edit" | "consent" | "withdraw" | "review-start" | "review-keep" | "review-retire";
   name: string;
   at: string;
 }
 
 const TEXT: Record<HistoryEvent["kind"], string> = {
+  edit: "changed it",
   consent: "agreed to the wording of that time",
   withdraw: "took back their agreement",
   "review-start": "started a review",
