@@ -89,6 +89,22 @@ export function versionContent(
   };
 }
 
+/** An item's details as (label, value) pairs, empty ones left out: the page and the Markdown say the same. */
+export function versionItemDetails(item: VersionItem, nameOf: (userId: string) => string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [
+    ["Who commits", (item.committer === "both" ? "Both of us" : nameOf(item.committer)) + (item.reciprocal ? " (the same commitment to each other)" : "")],
+    ...Object.entries(item.needs).map(([userId, need]): [string, string] => [`${nameOf(userId)}’s need`, need]),
+    ["What is shared", item.transparency],
+    ["What stays private", item.exclusions],
+    ["How often", item.frequency],
+    ["Starts on", item.startDate],
+    ["We review it on", item.reviewDate],
+    ["When it eases", item.taper],
+    ["If it slips", item.ifBroken],
+  ];
+  return pairs.filter(([, value]) => value !== "");
+}
+
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -111,19 +127,7 @@ export function versionToMarkdown(
   content.items.forEach((item, index) => {
     lines.push(`## ${index + 1}. ${CATEGORIES[item.category as keyof typeof CATEGORIES] ?? CATEGORIES.other}`, "");
     lines.push(item.commitment, "");
-    const who = item.committer === "both" ? "Both of us" : name(item.committer);
-    lines.push(`- **Who commits:** ${who}${item.reciprocal ? " (the same commitment to each other)" : ""}`);
-    for (const [userId, need] of Object.entries(item.needs)) lines.push(`- **${name(userId)}’s need:** ${need}`);
-    const fields: Array<[string, string]> = [
-      ["What is shared", item.transparency],
-      ["What stays private", item.exclusions],
-      ["How often", item.frequency],
-      ["Starts on", item.startDate],
-      ["We review it on", item.reviewDate],
-      ["When it eases", item.taper],
-      ["If it slips", item.ifBroken],
-    ];
-    for (const [label, value] of fields) if (value) lines.push(`- **${label}:** ${value}`);
+    for (const [label, value] of versionItemDetails(item, name)) lines.push(`- **${label}:** ${value}`);
     lines.push("");
   });
   lines.push("## Signatures", "");

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../helpers/browser";
+import { launchChromium, openAs } from "../helpers/browser";
 import { pairedRoom, type Person } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
 
@@ -20,11 +20,7 @@ afterAll(async () => {
 });
 
 async function open(person: Person, roomId: string, viewport = { width: 1100, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  const [name, value] = person.cookie.split("=") as [string, string];
-  await context.addCookies([{ name, value, domain: "localhost", path: "/" }]);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/rooms/${roomId}`);
+  const page = await openAs(browser, person, `${server.url}/rooms/${roomId}`, { viewport });
   await expect.poll(() => page.getByTestId("connection").textContent()).toContain("Connected");
   return page;
 }

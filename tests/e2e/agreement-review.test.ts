@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { hashItemContent } from "@/app/lib/agreement";
 import { addAgreementItem, readAgreement } from "@/app/lib/room-doc";
-import { launchChromium } from "../helpers/browser";
+import { launchChromium, openAs } from "../helpers/browser";
 import { pairedRoom, type Person } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
 import { command, connectSocket } from "../helpers/socket";
@@ -20,14 +20,7 @@ afterAll(async () => {
   await server?.database.drop();
 });
 
-async function open(person: Person, roomId: string): Promise<Page> {
-  const context = await browser.newContext();
-  const [name, value] = person.cookie.split("=") as [string, string];
-  await context.addCookies([{ name, value, domain: "localhost", path: "/" }]);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/rooms/${roomId}`);
-  return page;
-}
+const open = (person: Person, roomId: string): Promise<Page> => openAs(browser, person, `${server.url}/rooms/${roomId}`);
 
 it("a due review is started, the partners choose, and the item is retired", async () => {
   const { a, b, roomId } = await pairedRoom(server.url);

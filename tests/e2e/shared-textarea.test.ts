@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { addAgreementItem, commitmentText, findAgreementItem, LIMITS, readAgreement } from "@/app/lib/room-doc";
-import { launchChromium } from "../helpers/browser";
+import { launchChromium, openAs } from "../helpers/browser";
 import { pairedRoom, waitFor } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
 import { connectY, type YClient } from "../helpers/yjs-client";
@@ -27,11 +27,7 @@ async function setUp(initial: string): Promise<{ ana: Page; ben: YClient }> {
   const ben = await connectY(server.url, roomId, b.cookie);
   addAgreementItem(ben.doc, { id: "item", createdBy: b.id, commitment: initial });
   await ben.waitSaved();
-  const context = await browser.newContext();
-  const [name, value] = a.cookie.split("=") as [string, string];
-  await context.addCookies([{ name, value, domain: "localhost", path: "/" }]);
-  const ana = await context.newPage();
-  await ana.goto(`${server.url}/rooms/${roomId}`);
+  const ana = await openAs(browser, a, `${server.url}/rooms/${roomId}`);
   await expect.poll(() => ana.getByLabel("Commitment 1").inputValue()).toBe(initial);
   return { ana, ben };
 }

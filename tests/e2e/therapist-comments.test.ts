@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { addAgreementItem } from "@/app/lib/room-doc";
-import { launchChromium } from "../helpers/browser";
+import { launchChromium, openAs } from "../helpers/browser";
 import { api, newPerson, pairedRoom, type Person } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
 import { connectY } from "../helpers/yjs-client";
@@ -19,11 +19,7 @@ afterAll(async () => {
 });
 
 async function open(person: Person, roomId: string): Promise<Page> {
-  const context = await browser.newContext();
-  const [name, value] = person.cookie.split("=") as [string, string];
-  await context.addCookies([{ name, value, domain: "localhost", path: "/" }]);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/rooms/${roomId}`);
+  const page = await openAs(browser, person, `${server.url}/rooms/${roomId}`);
   await expect.poll(() => page.getByTestId("connection").textContent()).toContain("Connected");
   return page;
 }

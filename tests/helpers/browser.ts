@@ -1,4 +1,4 @@
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 /** Debian's Chromium, headless, with the flags this network needs (no background calls home). */
 export async function launchChromium(): Promise<Browser> {
@@ -23,4 +23,19 @@ export async function launchChromium(): Promise<Browser> {
     return context;
   };
   return browser;
+}
+
+/** A new browser context signed in as `person` (their session cookie), at `url`. */
+export async function openAs(
+  browser: Browser,
+  person: { cookie: string },
+  url: string,
+  options: Parameters<Browser["newContext"]>[0] = {},
+): Promise<Page> {
+  const context = await browser.newContext(options);
+  const [name, value] = person.cookie.split("=") as [string, string];
+  await context.addCookies([{ name, value, domain: "localhost", path: "/" }]);
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
 }

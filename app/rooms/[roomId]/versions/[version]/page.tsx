@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { CATEGORIES } from "@/app/lib/agreement";
+import { versionItemDetails } from "@/app/lib/agreement-version";
 import { versionParamsSchema } from "@/app/lib/api-schemas";
 import { currentUser } from "@/server/auth/nextauth";
 import { isAppError } from "@/server/errors";
@@ -86,17 +87,7 @@ export default async function VersionPage({
   const diff = older ? (older.version < v.version ? diffVersions(older.content, v.content) : diffVersions(v.content, older.content)) : null;
   const [from, to] = older ? (older.version < v.version ? [older.version, v.version] : [v.version, older.version]) : [0, 0];
   const name = (userId: string) => v.content.partners.find((p) => p.userId === userId)?.name ?? "A partner";
-  const fields = (item: (typeof v.content.items)[number]): Array<[string, string]> => [
-    ["Who commits", item.committer === "both" ? "Both of us" : name(item.committer)],
-    ...Object.entries(item.needs).map(([userId, need]): [string, string] => [`${name(userId)}’s need`, need]),
-    ["What is shared", item.transparency],
-    ["What stays private", item.exclusions],
-    ["How often", item.frequency],
-    ["Starts on", item.startDate],
-    ["We review it on", item.reviewDate],
-    ["When it eases", item.taper],
-    ["If it slips", item.ifBroken],
-  ];
+
   return (
     <article className="mx-auto max-w-3xl space-y-6 print:max-w-none">
       <div className="flex flex-wrap items-center justify-between gap-3 print:hidden">
@@ -169,9 +160,7 @@ export default async function VersionPage({
             </h2>
             <p className="whitespace-pre-wrap text-lg">{item.commitment}</p>
             <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[12rem_1fr]">
-              {fields(item)
-                .filter(([, value]) => value)
-                .map(([label, value]) => (
+              {versionItemDetails(item, name).map(([label, value]) => (
                   <div key={label} className="contents">
                     <dt className="font-medium">{label}</dt>
                     <dd className="whitespace-pre-wrap">{value}</dd>
