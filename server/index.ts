@@ -162,6 +162,19 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+
+  // Test servers are told their test runner's pid: when it is gone, so are they.
+  const parent = Number(env.MEND_EXIT_WITH_PID);
+  if (Number.isInteger(parent) && parent > 0) {
+    const watch = setInterval(() => {
+      try {
+        process.kill(parent, 0);
+      } catch {
+        void stop("parent exited");
+      }
+    }, 2_000);
+    watch.unref();
+  }
 }
 
 main().catch((error: unknown) => {

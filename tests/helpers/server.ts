@@ -86,6 +86,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     ROOM_UNLOAD_DELAY_MS: "200",
     // Every test person signs up from this one address; signup-limit.test.ts checks the limit.
     SIGNUP_LIMIT_PER_HOUR: "10000",
+    MEND_EXIT_WITH_PID: String(process.pid),
     ...options.env,
   };
   delete env.DATABASE_URL;
@@ -141,7 +142,7 @@ export async function startServerExpectingFailure(env: Record<string, string>): 
   void _ignored;
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
-    env: { ...inherited, NODE_ENV: "production", ...env } as NodeJS.ProcessEnv,
+    env: { ...inherited, NODE_ENV: "production", MEND_EXIT_WITH_PID: String(process.pid), ...env } as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -2,6 +2,7 @@
  * What is saved stays saved: a clean stop flushes every room, and a kill -9 after "Saved" loses
  * nothing. Also compaction, unloading, the embedded database's lock and start-up validation.
  */
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { addAgreementItem, commitmentText, findAgreementItem, readAgreement } from "@/app/lib/room-doc";
 import { pairedRoom, signIn, waitFor } from "../helpers/http";
@@ -85,6 +86,15 @@ describe("start-up", () => {
     // the first one is unharmed
     expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
     await first.stop();
+  });
+
+  it("a test server stops by itself when the process that started it is gone", async () => {
+    const runner = spawn("sleep", ["60"]);
+    const server = await startServer({ env: { MEND_EXIT_WITH_PID: String(runner.pid) } });
+    runner.kill("SIGKILL");
+    expect(await server.exited).toBe(0);
+    expect(server.logs()).toContain("signal=parent exited");
+    await server.database.drop();
   });
 
   it("refuses invalid configuration with a message naming the setting", async () => {
