@@ -41,7 +41,9 @@ export interface LiveRoom {
 /** Joins the room over both channels: Yjs for shared state, socket.io for commands. */
 export function useLiveRoom(roomId: string): LiveRoom {
   const [live, setLive] = useState<{ doc: Y.Doc; provider: WebsocketProvider } | null>(null);
-  const [connection, setConnection] = useState<ConnectionState>("connecting");
+  const [yjsConnection, setConnection] = useState<ConnectionState>("connecting");
+  /** Commands go over socket.io: the room counts as connected only when both channels are. */
+  const [commandsUp, setCommandsUp] = useState(false);
   const [synced, setSynced] = useState(false);
   const [saveState, setSaveState] = useState<SaveState>("waiting");
   const [peers, setPeers] = useState<Peer[]>([]);
@@ -103,7 +105,9 @@ export function useLiveRoom(roomId: string): LiveRoom {
 
     const socket = io({ path: "/socket.io", transports: ["websocket"] });
     socketRef.current = socket;
+    socket.on("disconnect", () => setCommandsUp(false));
     socket.on("connect", () => {
+      setCommandsUp(true);
       socket.emit("room:join", { roomId }, (ack: { ok: boolean; error?: { code: string } }) => {
         if (!ack.ok && ack.error?.code === "forbidden") setConnection("no-access");
       });
@@ -121,6 +125,16 @@ export function useLiveRoom(roomId: string): LiveRoom {
 
   const command = useCallback(async (event: string, payload: Record<string, unknown>): Promise<CommandAck> => {
     const socket = socketRef.current;
+    // A click right after the page opens may come before the command channel is up: wait a little.
+    if (socket && !socket.connected) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5_000);
+        socket.once("connect", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
     if (!socket?.connected) return { ok: false, error: { code: "unavailable", message: "Not connected right now. Please try again in a moment." } };
     try {
       return (await socket.timeout(10_000).emitWithAck(event, payload)) as CommandAck;
@@ -129,6 +143,7 @@ export function useLiveRoom(roomId: string): LiveRoom {
     }
   }, []);
 
+  const connection: ConnectionState = yjsConnection === "connected" && !commandsUp ? "connecting" : yjsConnection;
   return {
     doc: live?.doc ?? null,
     provider: live?.provider ?? null,
