@@ -20,7 +20,11 @@ afterAll(async () => {
   await server?.database.drop();
 });
 
-const open = (person: Person, roomId: string): Promise<Page> => openAs(browser, person, `${server.url}/rooms/${roomId}`);
+async function open(person: Person, roomId: string): Promise<Page> {
+  const page = await openAs(browser, person, `${server.url}/rooms/${roomId}`);
+  await expect.poll(() => page.getByTestId("connection").textContent()).toContain("Connected");
+  return page;
+}
 
 it("a due review is started, the partners choose, and the item is retired", async () => {
   const { a, b, roomId } = await pairedRoom(server.url);
@@ -38,6 +42,10 @@ it("a due review is started, the partners choose, and the item is retired", asyn
   const ben = await open(b, roomId);
   await expect.poll(() => ana.getByTestId("review-due").textContent()).toContain("Its review date has come");
   await ana.getByRole("button", { name: "Start the review" }).click();
+  // Ana's own view first, with any error shown on her page, so a failure says which side broke
+  await expect
+    .poll(async () => ((await ana.getByTestId("review").count()) > 0 ? "review" : ((await ana.getByRole("alert").allTextContents()).join(" ") || "nothing yet")))
+    .toBe("review");
   await expect.poll(() => ben.getByTestId("review").textContent()).toContain("Ana has not chosen yet.");
   await ana.getByRole("button", { name: "Keep it as it is" }).click();
   await ben.getByRole("button", { name: "Retire it" }).click();
