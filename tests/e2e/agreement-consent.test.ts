@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium, openAs } from "../helpers/browser";
+import { launchChromium, openRoom } from "../helpers/browser";
 import { pairedRoom, type Person } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
 
@@ -19,11 +19,8 @@ afterAll(async () => {
   await server?.database.drop();
 });
 
-async function open(person: Person, roomId: string, viewport = { width: 1100, height: 900 }): Promise<Page> {
-  const page = await openAs(browser, person, `${server.url}/rooms/${roomId}`, { viewport });
-  await expect.poll(() => page.getByTestId("connection").textContent()).toContain("Connected");
-  return page;
-}
+const open = (person: Person, roomId: string, viewport = { width: 1100, height: 900 }): Promise<Page> =>
+  openRoom(browser, server.url, person, roomId, { viewport });
 
 it("drafting together, agreeing, an edit clearing both consents, agreeing again, signing, history and exports", async () => {
   const { a, b, roomId } = await pairedRoom(server.url);

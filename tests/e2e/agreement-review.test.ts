@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { hashItemContent } from "@/app/lib/agreement";
 import { addAgreementItem, readAgreement } from "@/app/lib/room-doc";
-import { launchChromium, openAs } from "../helpers/browser";
+import { launchChromium, openRoom } from "../helpers/browser";
 import { pairedRoom, type Person } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
 import { command, connectSocket } from "../helpers/socket";
@@ -20,11 +20,7 @@ afterAll(async () => {
   await server?.database.drop();
 });
 
-async function open(person: Person, roomId: string): Promise<Page> {
-  const page = await openAs(browser, person, `${server.url}/rooms/${roomId}`);
-  await expect.poll(() => page.getByTestId("connection").textContent()).toContain("Connected");
-  return page;
-}
+const open = (person: Person, roomId: string): Promise<Page> => openRoom(browser, server.url, person, roomId);
 
 it("a due review is started, the partners choose, and the item is retired", async () => {
   const { a, b, roomId } = await pairedRoom(server.url);

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { addAgreementItem } from "@/app/lib/room-doc";
-import { launchChromium, openAs } from "../helpers/browser";
+import { launchChromium, openRoom } from "../helpers/browser";
 import { api, newPerson, pairedRoom, type Person } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
 import { connectY } from "../helpers/yjs-client";
@@ -18,11 +18,7 @@ afterAll(async () => {
   await server?.database.drop();
 });
 
-async function open(person: Person, roomId: string): Promise<Page> {
-  const page = await openAs(browser, person, `${server.url}/rooms/${roomId}`);
-  await expect.poll(() => page.getByTestId("connection").textContent()).toContain("Connected");
-  return page;
-}
+const open = (person: Person, roomId: string): Promise<Page> => openRoom(browser, server.url, person, roomId);
 
 it("a therapist comments on an item, read-only otherwise, and the partner sees who is present", async () => {
   const { a, roomId } = await pairedRoom(server.url);

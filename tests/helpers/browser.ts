@@ -39,3 +39,16 @@ export async function openAs(
   await page.goto(url);
   return page;
 }
+
+/** A room opened as `person`, once both channels are connected (the status reads "Connected"). */
+export async function openRoom(
+  browser: Browser,
+  baseUrl: string,
+  person: { cookie: string },
+  roomId: string,
+  options: Parameters<Browser["newContext"]>[0] = {},
+): Promise<Page> {
+  const page = await openAs(browser, person, `${baseUrl}/rooms/${roomId}`, options);
+  await page.getByTestId("connection").getByText("Connected", { exact: true }).waitFor();
+  return page;
+}
