@@ -10,6 +10,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -190,6 +191,62 @@ export const checkIns = pgTable(
     uniqueIndex("check_ins_one_per_day_key").on(t.roomId, t.itemId, t.userId, t.day),
     index("check_ins_room_item_idx").on(t.roomId, t.itemId, t.day),
   ],
+);
+
+/**
+ * One speak-and-listen exercise. `state` is the state machine's current state (app/lib/exercise.ts)
+ * while it is open; a room has at most one open exercise. Every command locks the room's row
+ * first, reads `state` here, and writes the next one in the same transaction, so two commands
+ * (from any number of server processes) never decide from the same state.
+ */
+export const exercises = pgTable(
+  "exercises",
+  {
+    id: uuid("id").primaryKey(),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    mode: text("mode", { enum: ["prep", "imago"] }).notNull(),
+    /** Null once a transcript is discarded: the topic is part of what was said. */
+    topic: text("topic"),
+    state: jsonb("state").$type<unknown>(),
+    /** How it closed: kept or discarded transcript, declined before starting, or ended with nothing said. */
+    outcome: text("outcome", { enum: ["kept", "discarded", "declined", "empty"] }),
+    turns: integer("turns").notNull().default(0),
+    chunks: integer("chunks").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("exercises_one_open_per_room_key").on(t.roomId).where(sql`${t.closedAt} is null`),
+    index("exercises_room_idx").on(t.roomId, t.createdAt),
+  ],
+);
+
+/**
+ * Every accepted exercise command, in order. Entries of the exercise's log carry their text;
+ * when a transcript is discarded the text is deleted (set to null) and only the fact remains.
+ */
+export const exerciseEvents = pgTable(
+  "exercise_events",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    exerciseId: uuid("exercise_id")
+      .notNull()
+      .references(() => exercises.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** The event type (propose, end-chunk, confirm, …). */
+    type: text("type").notNull(),
+    /** For the log's entries: what the text is (chunk, paraphrase, …), in which turn, and the text. */
+    entryKind: text("entry_kind"),
+    turn: integer("turn"),
+    text: text("text"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("exercise_events_seq_key").on(t.exerciseId, t.seq)],
 );
 
 /** Fixed-window counters shared by every server process (sign-in, sign-up, invites). */

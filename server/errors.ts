@@ -5,6 +5,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** The server has not yet received what the sender sees (e.g. the last keystrokes): try again shortly. */
+  not_synced: 409,
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,

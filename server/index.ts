@@ -19,6 +19,8 @@ import { readSession } from "./auth/session-cookie";
 import { createAccounts } from "./services/accounts";
 import { createAgreement } from "./services/agreement";
 import { createCheckIns } from "./services/check-ins";
+import { createExercises } from "./services/exercises";
+import type { LiveRoom } from "./rooms/live-room";
 import { createSigning } from "./services/signing";
 import { createInvites } from "./services/invites";
 import { createRateLimiter } from "./services/rate-limit";
@@ -53,16 +55,21 @@ async function main(): Promise<void> {
   const accounts = createAccounts(db, rateLimiter, { signUpsPerHourPerIp: config.SIGNUP_LIMIT_PER_HOUR });
   const rooms = createRooms(db);
   const invites = createInvites(db, rooms, rateLimiter, config.INVITE_TTL_SECONDS);
+  // The registry calls into services that themselves use the registry: bound once both exist.
   let onItemsEdited: (roomId: string, userId: string, itemIds: string[]) => void = () => {};
+  let onLoaded: (room: LiveRoom) => Promise<void> = async () => {};
   const registry = new RoomRegistry(createRoomStore(db, database.syncToDisk), {
     compactionThreshold: config.COMPACTION_THRESHOLD,
     unloadDelayMs: config.ROOM_UNLOAD_DELAY_MS,
     onItemsEdited: (roomId, userId, itemIds) => onItemsEdited(roomId, userId, itemIds),
+    onLoaded: (room) => onLoaded(room),
   });
   const agreement = createAgreement(db, rooms, registry);
   onItemsEdited = agreement.recordEdits;
   const signing = createSigning(db, rooms, accounts, registry);
   const checkIns = createCheckIns(db, rooms, registry);
+  const exercises = createExercises(db, rooms, registry);
+  onLoaded = exercises.reconcile;
   const runtime: Runtime = {
     config,
     driver: database.driver,
@@ -76,10 +83,11 @@ async function main(): Promise<void> {
     agreement,
     signing,
     checkIns,
+    exercises,
   };
   setRuntime(runtime);
 
-  const { engine, io } = createSocketServer({ rooms, agreement, signing });
+  const { engine, io } = createSocketServer({ rooms, agreement, signing, exercises });
 
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const server = createServer((req, res) => {

@@ -12,6 +12,7 @@ import type { Invites } from "./services/invites";
 import type { RateLimiter } from "./services/rate-limit";
 import type { Agreement } from "./services/agreement";
 import type { CheckIns } from "./services/check-ins";
+import type { Exercises } from "./services/exercises";
 import type { Rooms } from "./services/rooms";
 import type { Signing } from "./services/signing";
 
@@ -27,6 +28,7 @@ export interface Runtime {
   agreement: Agreement;
   signing: Signing;
   checkIns: CheckIns;
+  exercises: Exercises;
 }
 
 const KEY = Symbol.for("mend.runtime");

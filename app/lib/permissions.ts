@@ -9,6 +9,8 @@ export const ACTIONS = [
   "agreement:edit",
   "agreement:consent",
   "agreement:comment",
+  "exercise:act",
+  "agenda:edit",
   "invite:create:partner",
   "invite:create:therapist",
   "invite:list",
@@ -24,6 +26,10 @@ const TABLE: Record<Action, readonly Role[]> = {
   "agreement:consent": ["partner"],
   // Comments are the therapist's way into the agreement; they never change its wording.
   "agreement:comment": ["partner", "therapist"],
+  // Who may do what at each point of speak and listen is the exercise's own table (exercise.ts).
+  "exercise:act": ["partner", "therapist"],
+  // Ideas parked during speak and listen; anyone in the room may park one or clear it away.
+  "agenda:edit": ["partner", "therapist"],
   // Partners decide who joins their room. A therapist may bring in the second partner, which is
   // how a clinic sets up a room for a couple; only partners decide about a therapist.
   "invite:create:partner": ["partner", "therapist"],

@@ -13,15 +13,25 @@
  *   server only, from consent commands and edits.
  * - `comments` (Y.Array of Comment): written by the server only, from the comment commands, so
  *   the author of a comment is always who the server says.
+ * - `exercise` (Y.Map): `state`, the speak-and-listen state (see exercise.ts); server only.
+ * - `exerciseDrafts` (Y.Map): `speaker` and `listener`, two Y.Text the server creates; each is
+ *   written only by whoever the exercise's phase allows (see write-policy.ts).
+ * - `exerciseLog` (Y.Array of ExerciseLogEntry): the exercise's confirmed chunks and the
+ *   listener's words; server only, emptied when the exercise closes.
+ * - `agenda` (Y.Array of AgendaEntry): ideas "parked" during speak and listen; server only.
  */
 import * as Y from "yjs";
 
-export const ROOM_DOC_SCHEMA_VERSION = 2;
+export const ROOM_DOC_SCHEMA_VERSION = 3;
 
 export const Section = {
   meta: "meta",
   agreementItems: "agreementItems",
   agreementStatus: "agreementStatus",
+  exercise: "exercise",
+  exerciseDrafts: "exerciseDrafts",
+  exerciseLog: "exerciseLog",
+  agenda: "agenda",
 } as const;
 
 /** The free-text fields of an item, each a Y.Text so both partners can type in it at once. */
@@ -64,11 +74,20 @@ export function meta(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap(Section.meta);
 }
 
-/** Run by the server on load: a room document always says which schema it follows. */
-export function ensureSchema(doc: Y.Doc): boolean {
+/**
+ * Run by the server on load: a room document always says which schema it follows, and has the
+ * exercise's two drafts (clients only type into them; creating them is the server's).
+ */
+export function ensureSchema(doc: Y.Doc, origin?: unknown): boolean {
   const m = meta(doc);
   if (m.get("schemaVersion") === ROOM_DOC_SCHEMA_VERSION) return false;
-  doc.transact(() => m.set("schemaVersion", ROOM_DOC_SCHEMA_VERSION));
+  const drafts = exerciseDrafts(doc);
+  doc.transact(() => {
+    for (const name of ["speaker", "listener"] as const) {
+      if (!(drafts.get(name) instanceof Y.Text)) drafts.set(name, new Y.Text());
+    }
+    m.set("schemaVersion", ROOM_DOC_SCHEMA_VERSION);
+  }, origin);
   return true;
 }
 
@@ -188,4 +207,47 @@ export function comments(doc: Y.Doc): Y.Array<Comment> {
 
 export function agreementStatus(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap(Section.agreementStatus);
+}
+
+export function exerciseSection(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(Section.exercise);
+}
+
+export function exerciseDrafts(doc: Y.Doc): Y.Map<Y.Text> {
+  return doc.getMap<Y.Text>(Section.exerciseDrafts);
+}
+
+/** A draft's Y.Text, or null before the server has created it. */
+export function draft(doc: Y.Doc, name: "speaker" | "listener"): Y.Text | null {
+  const text = exerciseDrafts(doc).get(name);
+  return text instanceof Y.Text ? text : null;
+}
+
+export interface ExerciseLogEntry {
+  id: string;
+  exerciseId: string;
+  kind: "chunk" | "paraphrase" | "summary" | "validation" | "empathy" | "unfinished";
+  /** The user who wrote it. */
+  by: string;
+  text: string;
+  turn: number;
+  at: number;
+}
+
+export function exerciseLog(doc: Y.Doc): Y.Array<ExerciseLogEntry> {
+  return doc.getArray<ExerciseLogEntry>(Section.exerciseLog);
+}
+
+export interface AgendaEntry {
+  id: string;
+  text: string;
+  by: string;
+  name: string;
+  at: number;
+}
+
+export const AGENDA_TEXT_MAX_LENGTH = 500;
+
+export function agenda(doc: Y.Doc): Y.Array<AgendaEntry> {
+  return doc.getArray<AgendaEntry>(Section.agenda);
 }

@@ -6,6 +6,7 @@
  * its root section, the map keys from that root down to it, and the agreement item it is in.
  * Anything not allowed here is refused; sections not listed are written by the server only.
  */
+import type { DraftName } from "./exercise";
 import type { Role } from "./permissions";
 import { Section, TEXT_FIELDS } from "./room-doc";
 
@@ -40,6 +41,8 @@ export interface WriteChange {
   path: readonly string[];
   /** The `id` of the agreement item (top-level element) it is in, when that item already existed. */
   itemId: string | null;
+  /** True for the section's direct children themselves (an entry of a map section, an element of a list). */
+  topLevel: boolean;
 }
 
 export interface Writer {
@@ -50,9 +53,12 @@ export interface Writer {
 export interface PolicyContext {
   /** Items that may no longer be removed (agreed or signed; from the agreement's status). */
   isItemLocked(itemId: string): boolean;
+  /** Whether this user may write this exercise draft now (from the exercise's state; see exercise.ts). */
+  canWriteDraft(userId: string, draft: DraftName): boolean;
 }
 
-export const OPEN_CONTEXT: PolicyContext = { isItemLocked: () => false };
+/** No item locked, every draft open: for checking the table's other rules in isolation. */
+export const OPEN_CONTEXT: PolicyContext = { isItemLocked: () => false, canWriteDraft: () => true };
 
 /** Sections clients may write, and the rule for each; all others are the server's. */
 const RULES: Record<string, (writer: Writer, change: WriteChange, ctx: PolicyContext) => string | null> = {
@@ -73,6 +79,18 @@ const RULES: Record<string, (writer: Writer, change: WriteChange, ctx: PolicyCon
       return "An agreed item can't be removed. You can propose a change to it instead.";
     }
     return null;
+  },
+  // The two drafts are Y.Text the server creates; clients type into them, by the exercise's turn.
+  [Section.exerciseDrafts]: (writer, change, ctx) => {
+    const name = change.path[0];
+    if (change.topLevel || change.path.length !== 1 || (name !== "speaker" && name !== "listener")) {
+      return "This part of the room is kept by Mend itself and can't be changed directly.";
+    }
+    if (writer.role !== "partner") return "Only the partners write in speak and listen.";
+    if (ctx.canWriteDraft(writer.userId, name)) return null;
+    return name === "speaker"
+      ? "Only the partner who has the floor writes here, and only while they are speaking."
+      : "Only the listener writes here, when it is their turn to say what they heard.";
   },
 };
 

@@ -3,8 +3,60 @@
  * `{ ok: false, error: { code, message } }`. Shared by the server and typed clients.
  */
 import { z } from "zod";
+import { AGENDA_TEXT_MAX_LENGTH } from "@/app/lib/room-doc";
+import { EXERCISE_MODES, TIME_OUT_MINUTES, TIMER_SECONDS, TOPIC_MAX_LENGTH } from "@/app/lib/exercise";
+import { HARD_LIMITS } from "@/app/lib/write-policy";
 
 const itemId = z.string().min(1).max(64);
+const minutes = z
+  .number()
+  .int()
+  .min(TIME_OUT_MINUTES.min, "A time-out lasts at least 20 minutes.")
+  .max(TIME_OUT_MINUTES.max, "A time-out lasts less than a day.");
+const bare = <T extends string>(type: T) => z.object({ type: z.literal(type) }).strict();
+
+/**
+ * One speak-and-listen event (app/lib/exercise.ts). `end-chunk` and `submit` carry the draft as
+ * the sender sees it: the server moves its own copy only when the two agree, so nothing typed
+ * just before the click is lost on the way.
+ */
+export const exerciseEventSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("propose"),
+      mode: z.enum(EXERCISE_MODES),
+      topic: z.string().max(TOPIC_MAX_LENGTH, "Please keep the topic short.").default(""),
+      firstSpeaker: z.uuid(),
+    })
+    .strict(),
+  bare("accept"),
+  bare("decline"),
+  z.object({ type: z.literal("end-chunk"), text: z.string().max(HARD_LIMITS.textLength) }).strict(),
+  z.object({ type: z.literal("submit"), text: z.string().max(HARD_LIMITS.textLength) }).strict(),
+  bare("confirm"),
+  bare("correct"),
+  bare("pass"),
+  bare("no-more"),
+  z.object({ type: z.literal("time-out"), minutes }).strict(),
+  z.object({ type: z.literal("counter"), minutes }).strict(),
+  bare("ready"),
+  bare("hold"),
+  bare("resume"),
+  z.object({ type: z.literal("assign"), to: z.uuid() }).strict(),
+  z.object({ type: z.literal("timer-set"), seconds: z.number().int().min(TIMER_SECONDS.min).max(TIMER_SECONDS.max).nullable() }).strict(),
+  bare("timer-pause"),
+  bare("timer-resume"),
+  z
+    .object({
+      type: z.literal("park"),
+      text: z.string().trim().min(1, "Write the idea first.").max(AGENDA_TEXT_MAX_LENGTH, "Please keep it under 500 characters."),
+    })
+    .strict(),
+  bare("end"),
+  bare("keep"),
+  bare("discard"),
+]);
+export type ExerciseCommand = z.infer<typeof exerciseEventSchema>;
 
 export const commandSchemas = {
   "room:join": z.object({ roomId: z.uuid() }).strict(),
@@ -20,6 +72,9 @@ export const commandSchemas = {
   "agreement:cancel-signing": z.object({ roomId: z.uuid() }).strict(),
   /** Sign the proposed version (named by its hash), confirming one's password. */
   "agreement:sign": z.object({ roomId: z.uuid(), hash: z.string().regex(/^[0-9a-f]{64}$/), password: z.string().min(1).max(256) }).strict(),
+  /** Everything in speak and listen: the server checks it against the state machine. */
+  "exercise:act": z.object({ roomId: z.uuid(), event: exerciseEventSchema }).strict(),
+  "agenda:remove": z.object({ roomId: z.uuid(), entryId: z.uuid() }).strict(),
 };
 
 export type CommandName = keyof typeof commandSchemas;

@@ -10,6 +10,7 @@ import { MAX_FRAME_BYTES } from "@/app/lib/wire";
 import { AppError, isAppError } from "../errors";
 import { log } from "../log";
 import type { Agreement } from "../services/agreement";
+import type { Exercises } from "../services/exercises";
 import type { Rooms } from "../services/rooms";
 import type { Signing } from "../services/signing";
 import { type CommandAck, type CommandName, commandSchemas } from "./commands";
@@ -18,7 +19,7 @@ export interface AuthedRequest extends IncomingMessage {
   mendUserId?: string;
 }
 
-export function createSocketServer({ rooms, agreement, signing }: { rooms: Rooms; agreement: Agreement; signing: Signing }) {
+export function createSocketServer({ rooms, agreement, signing, exercises }: { rooms: Rooms; agreement: Agreement; signing: Signing; exercises: Exercises }) {
   const engine = new EngineServer({
     transports: ["websocket"],
     maxHttpBufferSize: MAX_FRAME_BYTES,
@@ -72,6 +73,13 @@ export function createSocketServer({ rooms, agreement, signing }: { rooms: Rooms
       return {};
     });
     on(socket, "agreement:sign", async ({ roomId, hash, password }) => signing.sign(roomId, socket.data.userId as string, hash, password));
+    on(socket, "exercise:act", async ({ roomId, event }) => ({
+      state: await exercises.act(roomId, socket.data.userId as string, event),
+    }));
+    on(socket, "agenda:remove", async ({ roomId, entryId }) => {
+      await exercises.removeAgendaEntry(roomId, socket.data.userId as string, entryId);
+      return {};
+    });
   });
 
   return { engine, io };

@@ -36,7 +36,7 @@ function write(doc: Y.Doc, itemId: string, record: ItemStatusRecord): void {
   doc.transact(() => agreementStatus(doc).set(itemId, record), SERVER_ORIGIN);
 }
 
-export function policyContext(doc: Y.Doc): PolicyContext {
+export function policyContext(doc: Y.Doc): Pick<PolicyContext, "isItemLocked"> {
   return { isItemLocked: (itemId) => isLocked(agreementStatus(doc).get(itemId) as ItemStatusRecord | undefined) };
 }
 

@@ -17,7 +17,9 @@ import { checkGrowth, checkWrite } from "@/app/lib/write-policy";
 import { log } from "../log";
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from "./awareness-guard";
 import type { RoomStore } from "./room-store";
+import { canWriteDraft, type DraftName } from "@/app/lib/exercise";
 import { policyContext, reconcileStatuses } from "./agreement-status";
+import { docExerciseState } from "./exercise-doc";
 import { inspectUpdate } from "./update-inspector";
 
 export interface RoomMember {
@@ -79,6 +81,8 @@ export class LiveRoom {
    * under another's id could make that person's next edits look like duplicates and vanish.
    */
   private readonly clientOwners = new Map<number, string>();
+  /** Set while a speak-and-listen command moves a draft's text: typing into a draft waits. */
+  draftsSealed = false;
 
   constructor(
     readonly id: string,
@@ -176,7 +180,11 @@ export class LiveRoom {
     if (!inspection.ok) return this.refuse(conn, inspection.reason);
     if (inspection.changes.length === 0 && inspection.clients.size === 0) return; // nothing new
     const writer = { role: conn.member.role, userId: conn.member.userId };
-    const context = policyContext(this.doc);
+    const state = docExerciseState(this.doc);
+    const context = {
+      ...policyContext(this.doc),
+      canWriteDraft: (userId: string, name: DraftName) => !this.draftsSealed && canWriteDraft(state, userId, name),
+    };
     // Removing a whole item deletes its fields too; those follow from the removal, which is judged.
     const removed = new Set(inspection.changes.flatMap((c) => (c.op === "delete" && c.path.length === 0 && c.itemId ? [c.itemId] : [])));
     for (const change of inspection.changes) {
@@ -302,6 +310,16 @@ export class LiveRoom {
       for (const conn of this.connections) conn.send(saved);
       if (++this.rowsSinceCompaction >= this.options.compactionThreshold) await this.compact();
     }
+  }
+
+  /**
+   * Saves what is pending, then rewrites the room's update log as one snapshot of the current
+   * doc: content deleted from the doc (a discarded transcript) then no longer exists in Postgres.
+   */
+  async rewriteHistory(): Promise<void> {
+    await this.flush();
+    await this.store.compact(this.id);
+    this.rowsSinceCompaction = 1;
   }
 
   private async compact(): Promise<void> {

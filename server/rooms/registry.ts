@@ -12,6 +12,8 @@ import type { RoomStore } from "./room-store";
 export interface RegistryOptions {
   compactionThreshold: number;
   onItemsEdited?(roomId: string, userId: string, itemIds: string[]): void;
+  /** Runs once after a room is loaded, before anyone joins it (the doc catches up with Postgres). */
+  onLoaded?(room: LiveRoom): Promise<void>;
   unloadDelayMs: number;
   /** How often dead sockets are detected with a ping. */
   heartbeatMs?: number;
@@ -85,7 +87,8 @@ export class RoomRegistry {
 
   /**
    * Runs a server command against a room's live doc, loading it if nobody is connected (it is
-   * unloaded again after the grace period). `fn` must not await between reading and writing.
+   * unloaded again after the grace period). Frames are handled during any await in `fn`, so
+   * whatever `fn` read before an await is checked again after it.
    */
   async withRoom<T>(roomId: string, fn: (room: LiveRoom) => T | Promise<T>): Promise<T> {
     if (this.shuttingDown) throw new Error("shutting down");
@@ -118,6 +121,7 @@ export class RoomRegistry {
           onItemsEdited: this.options.onItemsEdited,
           onEmpty: (r) => this.scheduleUnloadIfEmpty(r),
         });
+        await this.options.onLoaded?.(room);
         this.rooms.set(roomId, room);
         return room;
       })().finally(() => this.loading.delete(roomId));

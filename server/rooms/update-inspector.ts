@@ -213,7 +213,7 @@ export function inspectUpdate(doc: Y.Doc, received: Uint8Array): Inspection {
     if (loc === "unknown") return { ok: false, reason: UNKNOWN };
     if (loc === "gone") continue;
     const itemId = elementId(loc.element);
-    changes.push({ op: "insert", section: loc.section, path: loc.path, itemId });
+    changes.push({ op: "insert", section: loc.section, path: loc.path, itemId, topLevel: loc.topLevel });
     if (s.parentSub === "id" && loc.path.length === 1 && itemId === null && s.content instanceof Y.ContentAny) {
       newItemIds.push(...s.content.arr);
     }
@@ -244,7 +244,7 @@ export function inspectUpdate(doc: Y.Doc, received: Uint8Array): Inspection {
         const struct = list[i]!;
         if (!(struct instanceof Y.Item) || struct.deleted) continue; // already gone: no effect
         const loc = locateIntegrated(struct);
-        changes.push({ op: "delete", section: loc.section, path: loc.path, itemId: elementId(loc.element) });
+        changes.push({ op: "delete", section: loc.section, path: loc.path, itemId: elementId(loc.element), topLevel: loc.topLevel });
       }
     }
   }

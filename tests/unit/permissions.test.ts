@@ -7,6 +7,8 @@ const EXPECTED: Record<Action, Record<Role | "none", boolean>> = {
   "agreement:edit": { partner: true, therapist: false, none: false },
   "agreement:consent": { partner: true, therapist: false, none: false },
   "agreement:comment": { partner: true, therapist: true, none: false },
+  "exercise:act": { partner: true, therapist: true, none: false },
+  "agenda:edit": { partner: true, therapist: true, none: false },
   "invite:create:partner": { partner: true, therapist: true, none: false },
   "invite:create:therapist": { partner: true, therapist: false, none: false },
   "invite:list": { partner: true, therapist: true, none: false },

@@ -28,7 +28,7 @@ describe("inspectUpdate", () => {
     expect(inspectUpdate(server, u)).toMatchObject({
       ok: true,
       clients: new Set([client.clientID]),
-      changes: [{ op: "insert", section: "agreementItems", path: ["commitment"], itemId: "item-1" }],
+      changes: [{ op: "insert", section: "agreementItems", path: ["commitment"], itemId: "item-1", topLevel: false }],
     });
   });
 
@@ -37,12 +37,12 @@ describe("inspectUpdate", () => {
     const text = updateOf(client, () => commitmentText(findAgreementItem(client, "item-1")!.item).delete(0, 3));
     expect(inspectUpdate(server, text)).toMatchObject({
       ok: true,
-      changes: [{ op: "delete", section: "agreementItems", path: ["commitment"], itemId: "item-1" }],
+      changes: [{ op: "delete", section: "agreementItems", path: ["commitment"], itemId: "item-1", topLevel: false }],
     });
     const { server: s2, client: c2 } = room();
     const whole = updateOf(c2, () => agreementItems(c2).delete(0, 1));
     const result = inspectUpdate(s2, whole);
-    expect(result.ok && result.changes).toContainEqual({ op: "delete", section: "agreementItems", path: [], itemId: "item-1" });
+    expect(result.ok && result.changes).toContainEqual({ op: "delete", section: "agreementItems", path: [], itemId: "item-1", topLevel: true });
   });
 
   it("gives nested map keys as a path (a partner's need statement)", () => {
@@ -53,8 +53,8 @@ describe("inspectUpdate", () => {
     });
     const result = inspectUpdate(server, u);
     expect(result.ok && result.changes).toEqual([
-      { op: "insert", section: "agreementItems", path: ["needs", "ben"], itemId: "item-1" },
-      { op: "insert", section: "agreementItems", path: ["needs", "ben"], itemId: "item-1" },
+      { op: "insert", section: "agreementItems", path: ["needs", "ben"], itemId: "item-1", topLevel: false },
+      { op: "insert", section: "agreementItems", path: ["needs", "ben"], itemId: "item-1", topLevel: false },
     ]);
   });
 
@@ -74,12 +74,12 @@ describe("inspectUpdate", () => {
     const overwrite = inspectUpdate(server, updateOf(client, () => meta(client).set("schemaVersion", 99)));
     // a new value for a key, and the old value deleted
     expect(overwrite.ok && overwrite.changes).toEqual([
-      { op: "insert", section: "meta", path: ["schemaVersion"], itemId: null },
-      { op: "delete", section: "meta", path: ["schemaVersion"], itemId: null },
+      { op: "insert", section: "meta", path: ["schemaVersion"], itemId: null, topLevel: true },
+      { op: "delete", section: "meta", path: ["schemaVersion"], itemId: null, topLevel: true },
     ]);
     const other = room();
     const status = inspectUpdate(other.server, updateOf(other.client, () => other.client.getMap("agreementStatus").set("item-1", "agreed")));
-    expect(status.ok && status.changes).toEqual([{ op: "insert", section: "agreementStatus", path: ["item-1"], itemId: null }]);
+    expect(status.ok && status.changes).toEqual([{ op: "insert", section: "agreementStatus", path: ["item-1"], itemId: null, topLevel: true }]);
   });
 
   it("refuses an update whose parent the room does not have", () => {

@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "@/app/lib/room-doc";
-import { checkGrowth, checkWrite, CLIENT_WRITABLE_SECTIONS, HARD_LIMITS, type PolicyContext, type WriteChange } from "@/app/lib/write-policy";
+import { checkGrowth, checkWrite, CLIENT_WRITABLE_SECTIONS, HARD_LIMITS, OPEN_CONTEXT as OPEN, type PolicyContext, type WriteChange } from "@/app/lib/write-policy";
 
 const ana = { role: "partner" as const, userId: "ana" };
 const ben = { role: "partner" as const, userId: "ben" };
 const tess = { role: "therapist" as const, userId: "tess" };
-const locked: PolicyContext = { isItemLocked: (id) => id === "signed" };
+const locked: PolicyContext = { isItemLocked: (id) => id === "signed", canWriteDraft: () => true };
 
-const change = (over: Partial<WriteChange>): WriteChange => ({ op: "insert", section: "agreementItems", path: [], itemId: null, ...over });
+const change = (over: Partial<WriteChange>): WriteChange => ({ op: "insert", section: "agreementItems", path: [], itemId: null, topLevel: false, ...over });
 
 describe("write policy", () => {
-  it("only the agreement's items are written by clients; every other section is the server's", () => {
-    expect(CLIENT_WRITABLE_SECTIONS).toEqual(["agreementItems"]);
-    for (const section of ["meta", "agreementStatus", "exerciseState", "anything-new"]) {
+  it("only the agreement's items and the exercise's drafts are written by clients; every other section is the server's", () => {
+    expect(CLIENT_WRITABLE_SECTIONS).toEqual(["agreementItems", "exerciseDrafts"]);
+    for (const section of ["meta", "agreementStatus", "exercise", "exerciseLog", "agenda", "comments", "anything-new"]) {
       for (const writer of [ana, tess]) {
         for (const op of ["insert", "delete"] as const) {
           expect(checkWrite(writer, change({ section, op }))).toMatch(/kept by Mend itself/);
@@ -70,5 +70,35 @@ describe("limits the server keeps", () => {
     expect(checkGrowth("agreementItems", ["commitment"], 9_000, 1_000)).toBeNull();
     expect(checkGrowth("agreementItems", ["commitment"], 9_000, 1_001)).toMatch(/more text/);
     expect(checkGrowth("agreementItems", ["needs", "ana"], 0, 10_001)).toMatch(/more text/);
+  });
+});
+
+describe("the exercise's drafts", () => {
+  // Ana may write the speaker draft, Ben the listener draft (as the exercise's state would say).
+  const turns: PolicyContext = {
+    isItemLocked: () => false,
+    canWriteDraft: (userId, draft) => (draft === "speaker" ? userId === "ana" : userId === "ben"),
+  };
+  const draft = (name: string, over: Partial<WriteChange> = {}) => change({ section: "exerciseDrafts", path: [name], ...over });
+
+  it("each draft is typed into only by whoever the exercise's turn allows", () => {
+    for (const op of ["insert", "delete"] as const) {
+      expect(checkWrite(ana, draft("speaker", { op }), turns)).toBeNull();
+      expect(checkWrite(ben, draft("listener", { op }), turns)).toBeNull();
+      expect(checkWrite(ben, draft("speaker", { op }), turns)).toMatch(/has the floor/);
+      expect(checkWrite(ana, draft("listener", { op }), turns)).toMatch(/Only the listener/);
+    }
+  });
+
+  it("the therapist never writes a draft, even when the turn would allow it", () => {
+    expect(checkWrite(tess, draft("speaker"), OPEN)).toMatch(/Only the partners/);
+  });
+
+  it("the drafts themselves, and any other key, are the server's", () => {
+    for (const op of ["insert", "delete"] as const) {
+      expect(checkWrite(ana, draft("speaker", { op, topLevel: true }), OPEN)).toMatch(/kept by Mend itself/);
+      expect(checkWrite(ana, draft("other", { op }), OPEN)).toMatch(/kept by Mend itself/);
+      expect(checkWrite(ana, change({ section: "exerciseDrafts", path: ["speaker", "x"], op }), OPEN)).toMatch(/kept by Mend itself/);
+    }
   });
 });
