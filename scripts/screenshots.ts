@@ -79,6 +79,27 @@ try {
   await pd.goto(`${server.url}/rooms/${roomId}`);
   await pd.getByText("Connected").waitFor();
   await pd.screenshot({ path: path.join(out, "room-dark.png"), fullPage: true });
+  // speak and listen: proposed, then Ana's part waiting for Ben's paraphrase, then Ana confirming
+  await pa.goto(`${server.url}/rooms/${roomId}`);
+  await pb.goto(`${server.url}/rooms/${roomId}`);
+  await pa.getByText("Connected").waitFor();
+  await pb.getByText("Connected").waitFor();
+  await pa.getByLabel("What would you like to talk about? (optional)").fill("Saturday");
+  await pa.getByRole("button", { name: "Suggest this exercise" }).click();
+  await pb.getByText("Our ground rules").waitFor();
+  await pb.getByTestId("speak-and-listen").screenshot({ path: path.join(out, "exercise-proposed-phone.png") });
+  await pb.getByRole("button", { name: "I accept the ground rules" }).click();
+  await pa.getByLabel("What you want to say").fill("I felt alone on Saturday when plans changed without a word.");
+  await pa.getByTestId("speak-and-listen").screenshot({ path: path.join(out, "exercise-speaking.png") });
+  await pa.getByRole("button", { name: "I've said this part" }).click();
+  await pb.getByLabel("In your own words, what did you hear?").fill("You felt alone when the plans changed and I didn't say.");
+  await pb.getByTestId("speak-and-listen").screenshot({ path: path.join(out, "exercise-listening-phone.png") });
+  await pb.getByRole("button", { name: "Share what I heard" }).click();
+  await pa.getByRole("button", { name: "Yes, that's it" }).waitFor();
+  await pa.getByTestId("speak-and-listen").screenshot({ path: path.join(out, "exercise-confirming.png") });
+  await pa.getByRole("button", { name: "Take a time-out" }).click();
+  await pb.getByTestId("time-out").waitFor();
+  await pb.getByTestId("speak-and-listen").screenshot({ path: path.join(out, "exercise-time-out-phone.png") });
   console.log(`screenshots in ${out} and docs/screenshot-room.png`);
 } finally {
   await browser.close();

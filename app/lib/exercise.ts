@@ -322,7 +322,10 @@ export function transition(state: ExerciseState | null, event: ExerciseEvent, ac
 
   if (state === null) {
     if (event.type !== "propose") return notNow(state, actor, event.type);
-    if (ctx.partners.length !== 2) return refuse("conflict", "Speak and listen needs both partners in the room. Invite your partner first.");
+    if (new Set(ctx.partners).size !== 2 || ctx.partners.length !== 2) {
+      return refuse("conflict", "Speak and listen needs both partners in the room. Invite your partner first.");
+    }
+    if (actor.role === "partner" && !ctx.partners.includes(actor.userId)) return refuse("forbidden", "Only the partners in this room can start an exercise here.");
     if (!ctx.partners.includes(event.firstSpeaker)) return refuse("invalid_input", "The first speaker has to be one of the partners.");
     const partners = [...ctx.partners].sort() as [string, string];
     return ok({
@@ -342,7 +345,7 @@ export function transition(state: ExerciseState | null, event: ExerciseEvent, ac
     if (event.type !== "accept") return notNow(state, actor, event.type);
     if (state.accepted.includes(actor.userId)) return refuse("conflict", "You have accepted already. Waiting for your partner.");
     const accepted = [...state.accepted, actor.userId];
-    if (accepted.length < 2) return ok({ ...state, accepted });
+    if (!state.partners.every((p) => accepted.includes(p))) return ok({ ...state, accepted });
     if (!state.partners.every((p) => ctx.present.includes(p))) {
       return refuse("conflict", "You both need to be here to start. Try again when your partner has the room open.");
     }
@@ -456,7 +459,10 @@ export function transition(state: ExerciseState | null, event: ExerciseEvent, ac
       if (!Number.isInteger(event.seconds) || event.seconds < TIMER_SECONDS.min || event.seconds > TIMER_SECONDS.max) {
         return refuse("invalid_input", "Choose a timer between 30 seconds and 30 minutes, or none.");
       }
-      return ok(retime({ ...s, timer: { seconds: event.seconds, elapsedMs: s.timer?.elapsedMs ?? 0, runningSince: null, paused: false } }, now));
+      if (!s.timer) return ok(retime({ ...s, timer: { seconds: event.seconds, elapsedMs: 0, runningSince: null, paused: false } }, now));
+      // A new length keeps the time this chunk has run, and whether someone paused it.
+      const stopped = retime({ ...s, timer: { ...s.timer, paused: true } }, now).timer!;
+      return ok(retime({ ...s, timer: { ...stopped, seconds: event.seconds, paused: s.timer.paused } }, now));
     }
     case "timer-pause":
     case "timer-resume": {
@@ -501,11 +507,29 @@ export const LISTENER_PROMPTS: Record<ListenerStep, string> = {
   empathy: "I imagine you might feel\u2026",
 };
 
+const isStr = (v: unknown): v is string => typeof v === "string";
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const PHASES: readonly string[] = ["speaking", ...LISTENER_STEPS];
+
 /** Parses the state the server wrote into the document; anything malformed reads as no exercise. */
 export function readExerciseState(value: unknown): ExerciseState | null {
   if (!value || typeof value !== "object") return null;
-  const v = value as { status?: unknown; id?: unknown; partners?: unknown };
-  if (typeof v.id !== "string" || !Array.isArray(v.partners) || v.partners.length !== 2) return null;
-  if (v.status !== "proposed" && v.status !== "active" && v.status !== "ended") return null;
-  return value as ExerciseState;
+  const v = value as Record<string, unknown>;
+  if (!Array.isArray(v.partners) || v.partners.length !== 2 || !v.partners.every(isStr) || v.partners[0] === v.partners[1]) return null;
+  const partners = v.partners as string[];
+  const isPartner = (x: unknown) => isStr(x) && partners.includes(x);
+  if (!isStr(v.id)) return null;
+  if (!EXERCISE_MODES.includes(v.mode as ExerciseMode) || !isStr(v.topic)) return null;
+  const ids = (list: unknown) => Array.isArray(list) && list.every(isPartner);
+  if (v.status === "proposed") {
+    return isStr(v.proposedBy) && isPartner(v.firstSpeaker) && ids(v.accepted) ? (value as ProposedExercise) : null;
+  }
+  if (v.status === "ended") return isNum(v.startedAt) && isNum(v.endedAt) && isNum(v.entries) && ids(v.keep) ? (value as EndedExercise) : null;
+  if (v.status !== "active") return null;
+  const roles = isPartner(v.speaker) && isPartner(v.listener) && v.speaker !== v.listener;
+  const counts = [v.startedAt, v.turn, v.chunks, v.entries].every(isNum);
+  const flags = typeof v.awaiting === "boolean" && typeof v.chunkConfirmed === "boolean";
+  const pause = v.pause === null || (typeof v.pause === "object" && ids((v.pause as Pause).ready) && isNum((v.pause as Pause).startedAt));
+  const timer = v.timer === null || (typeof v.timer === "object" && isNum((v.timer as Timer).seconds) && isNum((v.timer as Timer).elapsedMs));
+  return roles && counts && flags && pause && timer && PHASES.includes(v.phase as string) ? (value as ActiveExercise) : null;
 }

@@ -29,6 +29,7 @@ import { CommentsPanel } from "./comments";
 import { ItemHistory } from "./item-history";
 import { SharedTextarea } from "./shared-textarea";
 import type { LiveRoom } from "./use-live-room";
+import { GentleAlert } from "@/app/components/gentle-alert";
 
 export interface Member {
   userId: string;
@@ -385,11 +386,7 @@ export function AgreementItemCard({ roomId, item, number, room, me, partners, ca
           </div>
         ) : null}
       </div>
-      {error ? (
-        <p role="alert" className="text-sm text-amber-800 dark:text-amber-200">
-          {error}
-        </p>
-      ) : null}
+      <GentleAlert>{error}</GentleAlert>
       <CommentsPanel roomId={roomId} itemId={itemId} room={room} me={me} canComment={can(me.role, "agreement:comment") && room.connection === "connected"} />
       {agreed || checkIns.length > 0 ? (
         <CheckInPanel roomId={roomId} itemId={itemId} me={me} partners={partners} checkIns={checkIns} onRecorded={onCheckIn} />

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { Member } from "./agreement-item";
+import { GentleAlert } from "@/app/components/gentle-alert";
 
 export interface CheckIn {
   itemId: string;
@@ -118,11 +119,7 @@ export function CheckInPanel({
           </div>
         </div>
       ) : null}
-      {error ? (
-        <p role="alert" className="text-sm text-amber-800 dark:text-amber-200">
-          {error}
-        </p>
-      ) : null}
+      <GentleAlert>{error}</GentleAlert>
       <Chart checkIns={checkIns} partners={partners} />
       {recent.length > 0 ? (
         <ul className="space-y-1 text-sm" aria-label="Recent check-ins">

@@ -5,6 +5,7 @@ import type * as Y from "yjs";
 import { type Comment, COMMENT_MAX_LENGTH, comments } from "@/app/lib/room-doc";
 import type { Member } from "./agreement-item";
 import type { LiveRoom } from "./use-live-room";
+import { GentleAlert } from "@/app/components/gentle-alert";
 
 function useComments(doc: Y.Doc, itemId: string): Comment[] {
   const [list, setList] = useState<Comment[]>(() => comments(doc).toArray().filter((c) => c.itemId === itemId));
@@ -72,11 +73,7 @@ export function CommentsPanel({ roomId, itemId, room, me, canComment }: { roomId
           </button>
         </form>
       ) : null}
-      {error ? (
-        <p role="alert" className="text-sm text-amber-800 dark:text-amber-200">
-          {error}
-        </p>
-      ) : null}
+      <GentleAlert>{error}</GentleAlert>
     </section>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState, useTransition } from "react";
 import { createInviteAction, listInvitesAction, revokeInviteAction } from "@/app/actions/rooms";
+import { GentleAlert } from "@/app/components/gentle-alert";
 
 interface OpenInvite {
   id: string;
@@ -76,11 +77,7 @@ export function InvitePanel({
           </button>
         ) : null}
       </div>
-      {error ? (
-        <p role="alert" className="text-sm text-amber-800 dark:text-amber-200">
-          {error}
-        </p>
-      ) : null}
+      <GentleAlert>{error}</GentleAlert>
       {link ? (
         <div className="space-y-2">
           <label htmlFor="invite-link" className="text-sm font-medium">

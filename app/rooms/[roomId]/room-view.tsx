@@ -7,7 +7,9 @@ import { addAgreementItem, agreementItems, LIMITS } from "@/app/lib/room-doc";
 import { TEMPLATES } from "@/app/lib/templates";
 import { AgreementItemCard, type Member } from "./agreement-item";
 import type { CheckIn } from "./check-ins";
+import { Agenda } from "./agenda";
 import { InvitePanel } from "./invite-panel";
+import { SpeakAndListen } from "./speak-and-listen";
 import { SigningPanel } from "./signing-panel";
 import { type ConnectionState, type Peer, type SaveState, useLiveRoom } from "./use-live-room";
 
@@ -84,6 +86,7 @@ export function RoomView({ roomId, title, me, members }: Props) {
   const typingNames = [...new Set(room.peers.filter((p) => p.typing && p.userId !== me.userId).map((p) => p.name))];
   const partners = [me, ...others].filter((m) => m.role === "partner");
   const partnerCount = partners.length;
+  const nameOf = (userId: string) => [me, ...others].find((m) => m.userId === userId)?.name ?? "Someone who has left";
   const [template, setTemplate] = useState("");
   const add = () => {
     if (!room.doc) return;
@@ -113,6 +116,8 @@ export function RoomView({ roomId, title, me, members }: Props) {
           </button>
         </div>
       ) : null}
+
+      <SpeakAndListen roomId={roomId} room={room} me={me} partners={partners} online={new Set([me.userId, ...onlineIds])} nameOf={nameOf} />
 
       <section aria-labelledby="agreement-heading" className="space-y-4">
         <div className="flex flex-wrap items-end justify-between gap-3">
@@ -169,6 +174,8 @@ export function RoomView({ roomId, title, me, members }: Props) {
           </ol>
         )}
       </section>
+
+      <Agenda roomId={roomId} room={room} me={me} canEdit={canEdit} />
 
       <SigningPanel roomId={roomId} room={room} me={me} partners={partners} />
 

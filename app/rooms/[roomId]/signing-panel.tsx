@@ -8,6 +8,7 @@ import type { LatestVersion, SigningProposal } from "@/app/lib/agreement-version
 import { agreementItems, agreementStatus } from "@/app/lib/room-doc";
 import type { Member } from "./agreement-item";
 import type { LiveRoom } from "./use-live-room";
+import { GentleAlert } from "@/app/components/gentle-alert";
 
 interface VersionSummary {
   version: number;
@@ -123,11 +124,7 @@ export function SigningPanel({ roomId, room, me, partners }: { roomId: string; r
           ) : null}
         </div>
       )}
-      {error ? (
-        <p role="alert" className="text-sm text-amber-800 dark:text-amber-200">
-          {error}
-        </p>
-      ) : null}
+      <GentleAlert>{error}</GentleAlert>
       <div className="space-y-2">
         <h3 className="font-medium">Signed versions</h3>
         {versions.length === 0 ? (
