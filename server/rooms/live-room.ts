@@ -83,6 +83,8 @@ export class LiveRoom {
   private readonly clientOwners = new Map<number, string>();
   /** Set while a speak-and-listen command moves a draft's text: typing into a draft waits. */
   draftsSealed = false;
+  /** Deleted content (a discarded transcript) is still in the update log: rewrite it at the next save. */
+  private rewritePending = false;
 
   constructor(
     readonly id: string,
@@ -308,7 +310,7 @@ export class LiveRoom {
       this.committed = snapshot;
       const saved = this.savedMessage();
       for (const conn of this.connections) conn.send(saved);
-      if (++this.rowsSinceCompaction >= this.options.compactionThreshold) await this.compact();
+      if (++this.rowsSinceCompaction >= this.options.compactionThreshold || this.rewritePending) await this.compact();
     }
   }
 
@@ -317,15 +319,16 @@ export class LiveRoom {
    * doc: content deleted from the doc (a discarded transcript) then no longer exists in Postgres.
    */
   async rewriteHistory(): Promise<void> {
+    this.rewritePending = true;
     await this.flush();
-    await this.store.compact(this.id);
-    this.rowsSinceCompaction = 1;
+    if (this.rewritePending) await this.compact();
   }
 
   private async compact(): Promise<void> {
     try {
       const { rowsBefore } = await this.store.compact(this.id);
       this.rowsSinceCompaction = 1;
+      this.rewritePending = false;
       log.info("compacted room log", { room: this.id, rowsBefore });
     } catch (error) {
       // Nothing is lost: the rows are still there, and the next flush tries again.

@@ -111,9 +111,9 @@ describe("a PREP round with the therapist watching", () => {
   });
 });
 
-describe("an Imago round", () => {
+describe("an Imago round with the therapist watching", () => {
   it("after 'that's all', summary, validation and empathy are each confirmed; then the roles swap", async () => {
-    const s = await roomScene(server.url);
+    const s = await roomScene(server.url, { therapist: true });
     await start(s, "imago");
     await confirmedChunk(s, "I need to know where you are in the evenings.", "You need to know where I am.");
     expect(await act(s.ana, { type: "pass" })).toMatchObject({ ok: false, error: { code: "conflict" } });
@@ -132,6 +132,7 @@ describe("an Imago round", () => {
     await waitFor(() => active(s.ana).speaker === s.ben.person.id, "roles swapped");
     expect(active(s.ana)).toMatchObject({ phase: "speaking", turn: 2, listener: s.ana.person.id });
     expect(exerciseLog(s.ana.y.doc).toArray().map((e) => e.kind)).toEqual(["chunk", "paraphrase", "summary", "validation", "empathy"]);
+    await waitFor(() => (stateAt(s.tess!) as ActiveExercise).turn === 2, "the therapist sees the swap");
     s.close();
   });
 });
