@@ -30,6 +30,8 @@ export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
 });
 
 export const roleEnum = pgEnum("member_role", ["partner", "therapist"]);
+/** Chosen at sign-up: a person (one of a couple) or a couples therapist. */
+export const accountKindEnum = pgEnum("account_kind", ["person", "therapist"]);
 export const checkInOutcomeEnum = pgEnum("check_in_outcome", ["kept", "partly", "not_yet"]);
 
 export const users = pgTable(
@@ -41,6 +43,7 @@ export const users = pgTable(
     name: text("name").notNull(),
     /** argon2id PHC string. */
     passwordHash: text("password_hash").notNull(),
+    kind: accountKindEnum("kind").notNull().default("person"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],
@@ -247,6 +250,72 @@ export const exerciseEvents = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("exercise_events_seq_key").on(t.exerciseId, t.seq)],
+);
+
+/**
+ * A therapist's time in a room: from their first live connection to their last (plus a grace
+ * period), who was there, and how many speak-and-listen turns were completed. No content.
+ */
+export const therapySessions = pgTable(
+  "therapy_sessions",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    therapistId: uuid("therapist_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    /** Names kept with the record, so it reads the same after a rename or a departure. */
+    attendees: jsonb("attendees").$type<Array<{ userId: string; name: string; role: "partner" | "therapist" }>>().notNull().default([]),
+    rounds: integer("rounds").notNull().default(0),
+  },
+  (t) => [index("therapy_sessions_room_idx").on(t.roomId, t.startedAt)],
+);
+
+/**
+ * A therapist's private notes: only ever read by, and sent to, the therapist who wrote them.
+ * Never in the room's document, never in a partner's frame or response.
+ */
+export const therapistNotes = pgTable(
+  "therapist_notes",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    therapistId: uuid("therapist_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sessionId: uuid("session_id").references(() => therapySessions.id, { onDelete: "set null" }),
+    /** Markdown. */
+    body: text("body").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("therapist_notes_owner_idx").on(t.therapistId, t.updatedAt), index("therapist_notes_room_idx").on(t.roomId, t.therapistId)],
+);
+
+/** Who was given, used or lost access to a room, for the partners to read (therapists). */
+export const roomAccessLog = pgTable(
+  "room_access_log",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    role: roleEnum("role").notNull(),
+    /** added: accepted an invite; entered / left: opened or closed the live room; revoked: access removed; departed: left the room for good. */
+    event: text("event", { enum: ["added", "entered", "left", "revoked", "departed"] }).notNull(),
+    /** Who removed the access (revoked). */
+    byName: text("by_name"),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("room_access_log_room_idx").on(t.roomId, t.at)],
 );
 
 /** Fixed-window counters shared by every server process (sign-in, sign-up, invites). */

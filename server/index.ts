@@ -20,7 +20,11 @@ import { createAccounts } from "./services/accounts";
 import { createAgreement } from "./services/agreement";
 import { createCheckIns } from "./services/check-ins";
 import { createExercises } from "./services/exercises";
-import type { LiveRoom } from "./rooms/live-room";
+import type { LiveRoom, RoomMember } from "./rooms/live-room";
+import { createAccess } from "./services/access";
+import { createDashboard } from "./services/dashboard";
+import { createNotes } from "./services/notes";
+import { createSessions } from "./services/sessions";
 import { createSigning } from "./services/signing";
 import { createInvites } from "./services/invites";
 import { createRateLimiter } from "./services/rate-limit";
@@ -58,18 +62,33 @@ async function main(): Promise<void> {
   // The registry calls into services that themselves use the registry: bound once both exist.
   let onItemsEdited: (roomId: string, userId: string, itemIds: string[]) => void = () => {};
   let onLoaded: (room: LiveRoom) => Promise<void> = async () => {};
+  let onPresence: (room: LiveRoom, member: RoomMember, present: boolean) => void = () => {};
+  let onChanged: (roomId: string) => void = () => {};
   const registry = new RoomRegistry(createRoomStore(db, database.syncToDisk), {
     compactionThreshold: config.COMPACTION_THRESHOLD,
     unloadDelayMs: config.ROOM_UNLOAD_DELAY_MS,
     onItemsEdited: (roomId, userId, itemIds) => onItemsEdited(roomId, userId, itemIds),
     onLoaded: (room) => onLoaded(room),
+    onPresence: (room, member, present) => onPresence(room, member, present),
+    onChanged: (roomId) => onChanged(roomId),
   });
   const agreement = createAgreement(db, rooms, registry);
   onItemsEdited = agreement.recordEdits;
   const signing = createSigning(db, rooms, accounts, registry);
   const checkIns = createCheckIns(db, rooms, registry);
-  const exercises = createExercises(db, rooms, registry);
+  const access = createAccess(db, rooms, registry);
+  const sessions = createSessions(db, rooms, access, { graceMs: config.SESSION_GRACE_MS });
+  const dashboard = createDashboard(db, rooms, registry);
+  const exercises = createExercises(db, rooms, registry, {
+    onTurnCompleted: (roomId) => sessions.onTurnCompleted(roomId),
+  });
+  const notes = createNotes(db, rooms, sessions);
   onLoaded = exercises.reconcile;
+  onChanged = dashboard.changed;
+  onPresence = (room, member, present) => {
+    sessions.onPresence(room, member, present);
+    dashboard.changed(room.id);
+  };
   const runtime: Runtime = {
     config,
     driver: database.driver,
@@ -84,10 +103,16 @@ async function main(): Promise<void> {
     signing,
     checkIns,
     exercises,
+    access,
+    sessions,
+    notes,
+    dashboard,
   };
   setRuntime(runtime);
 
-  const { engine, io } = createSocketServer({ rooms, agreement, signing, exercises });
+  const { engine, io, endAccess, notifyDashboards } = createSocketServer({ rooms, agreement, signing, exercises });
+  access.bindSockets(endAccess);
+  dashboard.bindNotify(notifyDashboards);
 
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const server = createServer((req, res) => {

@@ -13,6 +13,10 @@ import type { RateLimiter } from "./services/rate-limit";
 import type { Agreement } from "./services/agreement";
 import type { CheckIns } from "./services/check-ins";
 import type { Exercises } from "./services/exercises";
+import type { Access } from "./services/access";
+import type { Dashboard } from "./services/dashboard";
+import type { Notes } from "./services/notes";
+import type { Sessions } from "./services/sessions";
 import type { Rooms } from "./services/rooms";
 import type { Signing } from "./services/signing";
 
@@ -29,6 +33,10 @@ export interface Runtime {
   signing: Signing;
   checkIns: CheckIns;
   exercises: Exercises;
+  access: Access;
+  sessions: Sessions;
+  notes: Notes;
+  dashboard: Dashboard;
 }
 
 const KEY = Symbol.for("mend.runtime");

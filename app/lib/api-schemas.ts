@@ -19,7 +19,15 @@ export const nameSchema = z
   .min(1, "Please tell us what to call you.")
   .max(80, "Please keep your name under 80 characters.");
 
-export const signUpSchema = z.object({ email: emailSchema, password: passwordSchema, name: nameSchema });
+export const ACCOUNT_KINDS = ["person", "therapist"] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+
+export const signUpSchema = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  name: nameSchema,
+  kind: z.enum(ACCOUNT_KINDS, "Please choose how you will use Mend.").default("person"),
+});
 
 export const signInSchema = z.object({
   email: emailSchema,

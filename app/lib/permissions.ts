@@ -11,6 +11,11 @@ export const ACTIONS = [
   "agreement:comment",
   "exercise:act",
   "agenda:edit",
+  "agreement:witness",
+  "member:remove-therapist",
+  "access-log:read",
+  "notes:write",
+  "sessions:read",
   "invite:create:partner",
   "invite:create:therapist",
   "invite:list",
@@ -30,6 +35,15 @@ const TABLE: Record<Action, readonly Role[]> = {
   "exercise:act": ["partner", "therapist"],
   // Ideas parked during speak and listen; anyone in the room may park one or clear it away.
   "agenda:edit": ["partner", "therapist"],
+  // A therapist may add a witness signature to a signed version; it never changes the version.
+  "agreement:witness": ["therapist"],
+  // The partners are in control: either can end a therapist's access at any time.
+  "member:remove-therapist": ["partner"],
+  "access-log:read": ["partner"],
+  // Private notes are the therapist's own; even within the therapist role, only their author reads them.
+  "notes:write": ["therapist"],
+  // When sessions happened and who attended (no content).
+  "sessions:read": ["partner", "therapist"],
   // Partners decide who joins their room. A therapist may bring in the second partner, which is
   // how a clinic sets up a room for a couple; only partners decide about a therapist.
   "invite:create:partner": ["partner", "therapist"],

@@ -11,7 +11,18 @@ export const MessageType = {
   saved: 100,
   /** Server → client: a JSON notice, e.g. why an update was refused. */
   notice: 101,
+  /**
+   * Server → client: JSON `PresentMember[]`, everyone with the room open, from the server's own
+   * connections (awareness is what clients say about themselves; this cannot be left out).
+   */
+  presence: 102,
 } as const;
+
+export interface PresentMember {
+  userId: string;
+  name: string;
+  role: "partner" | "therapist";
+}
 
 /** The largest websocket frame the server accepts. */
 export const MAX_FRAME_BYTES = 1024 * 1024;

@@ -72,6 +72,10 @@ export const commandSchemas = {
   "agreement:cancel-signing": z.object({ roomId: z.uuid() }).strict(),
   /** Sign the proposed version (named by its hash), confirming one's password. */
   "agreement:sign": z.object({ roomId: z.uuid(), hash: z.string().regex(/^[0-9a-f]{64}$/), password: z.string().min(1).max(256) }).strict(),
+  /** The therapist witnesses a signed version, confirming their password. */
+  "agreement:witness": z.object({ roomId: z.uuid(), version: z.number().int().min(1), password: z.string().min(1).max(256) }).strict(),
+  /** Ask to be told (`dashboard:changed { roomId }`) when one of one's rooms changes. */
+  "dashboard:watch": z.object({}).strict(),
   /** Everything in speak and listen: the server checks it against the state machine. */
   "exercise:act": z.object({ roomId: z.uuid(), event: exerciseEventSchema }).strict(),
   "agenda:remove": z.object({ roomId: z.uuid(), entryId: z.uuid() }).strict(),

@@ -73,6 +73,11 @@ export function createSocketServer({ rooms, agreement, signing, exercises }: { r
       return {};
     });
     on(socket, "agreement:sign", async ({ roomId, hash, password }) => signing.sign(roomId, socket.data.userId as string, hash, password));
+    on(socket, "agreement:witness", async ({ roomId, version, password }) => signing.witness(roomId, socket.data.userId as string, version, password));
+    on(socket, "dashboard:watch", async () => {
+      await socket.join(`watch:${socket.data.userId as string}`);
+      return {};
+    });
     on(socket, "exercise:act", async ({ roomId, event }) => ({
       state: await exercises.act(roomId, socket.data.userId as string, event),
     }));
@@ -82,7 +87,21 @@ export function createSocketServer({ rooms, agreement, signing, exercises }: { r
     });
   });
 
-  return { engine, io };
+  /** Ends one user's command sockets in one room (their access was removed). */
+  async function endAccess(roomId: string, userId: string): Promise<void> {
+    for (const s of await io.in(`room:${roomId}`).fetchSockets()) {
+      if (s.data.userId !== userId) continue;
+      s.emit("room:access-ended", { roomId });
+      s.disconnect(true);
+    }
+  }
+
+  /** Tells these users' dashboards that a room changed. */
+  function notifyDashboards(userIds: string[], roomId: string): void {
+    if (userIds.length > 0) io.to(userIds.map((u) => `watch:${u}`)).emit("dashboard:changed", { roomId });
+  }
+
+  return { engine, io, endAccess, notifyDashboards };
 }
 
 /** Validates the payload, requires an ack, and turns every failure into an error ack. */

@@ -12,7 +12,7 @@ import * as Y from "yjs";
 import { type AwarenessUser, colorForUser } from "@/app/lib/awareness";
 import type { Role } from "@/app/lib/permissions";
 import { ensureSchema, findAgreementItem } from "@/app/lib/room-doc";
-import { CloseCode, MessageType, type Notice } from "@/app/lib/wire";
+import { CloseCode, MessageType, type Notice, type PresentMember } from "@/app/lib/wire";
 import { checkGrowth, checkWrite } from "@/app/lib/write-policy";
 import { log } from "../log";
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from "./awareness-guard";
@@ -56,6 +56,10 @@ export interface LiveRoomOptions {
   onItemsEdited?(roomId: string, userId: string, itemIds: string[]): void;
   /** Called when the last connection has left. */
   onEmpty(room: LiveRoom): void;
+  /** A member opened the room (their first connection) or closed it (their last). */
+  onPresence?(room: LiveRoom, member: RoomMember, present: boolean): void;
+  /** The document changed (for overviews; called on every update, so it must be cheap). */
+  onChanged?(roomId: string): void;
 }
 
 function message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
@@ -108,6 +112,7 @@ export class LiveRoom {
     for (const conn of this.connections) if (conn !== origin) conn.send(msg);
     this.pending.push(update);
     this.scheduleFlush();
+    this.options.onChanged?.(this.id);
   };
 
   private onAwarenessUpdate = (
@@ -125,8 +130,40 @@ export class LiveRoom {
     for (const conn of this.connections) conn.send(msg);
   };
 
+  /** Everyone with the room open, once each. */
+  present(): RoomMember[] {
+    const seen = new Map<string, RoomMember>();
+    for (const c of this.connections) seen.set(c.member.userId, c.member);
+    return [...seen.values()];
+  }
+
+  private connectionsOf(userId: string): number {
+    let n = 0;
+    for (const c of this.connections) if (c.member.userId === userId) n++;
+    return n;
+  }
+
+  private broadcastPresence(): void {
+    const list: PresentMember[] = this.present().map(({ userId, name, role }) => ({ userId, name, role }));
+    const msg = message(MessageType.presence, (e) => encoding.writeVarString(e, JSON.stringify(list)));
+    for (const conn of this.connections) conn.send(msg);
+  }
+
+  /** Closes every connection of this user (their access ended), with a final close code. */
+  disconnectUser(userId: string, code: number, reason: string): number {
+    let n = 0;
+    for (const conn of [...this.connections]) {
+      if (conn.member.userId !== userId) continue;
+      conn.close(code, reason);
+      this.leave(conn); // at once: the socket's own close event may come later
+      n++;
+    }
+    return n;
+  }
+
   join(conn: Connection): void {
     this.connections.add(conn);
+    const first = this.connectionsOf(conn.member.userId) === 1;
     conn.send(message(MessageType.sync, (e) => syncProtocol.writeSyncStep1(e, this.doc)));
     const states = Array.from(this.awareness.getStates().keys());
     if (states.length > 0) {
@@ -137,11 +174,21 @@ export class LiveRoom {
       );
     }
     conn.send(this.savedMessage());
+    if (first) {
+      this.broadcastPresence();
+      this.options.onPresence?.(this, conn.member, true);
+    } else {
+      conn.send(message(MessageType.presence, (e) => encoding.writeVarString(e, JSON.stringify(this.present().map(({ userId, name, role }) => ({ userId, name, role }))))));
+    }
   }
 
   leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
     awarenessProtocol.removeAwarenessStates(this.awareness, Array.from(conn.awarenessIds), null);
+    if (this.connectionsOf(conn.member.userId) === 0) {
+      this.broadcastPresence();
+      this.options.onPresence?.(this, conn.member, false);
+    }
     if (this.connections.size === 0) this.options.onEmpty(this);
   }
 

@@ -12,6 +12,9 @@ import type { RoomStore } from "./room-store";
 export interface RegistryOptions {
   compactionThreshold: number;
   onItemsEdited?(roomId: string, userId: string, itemIds: string[]): void;
+  /** A member opened the room (first connection) or closed it (last). */
+  onPresence?(room: LiveRoom, member: RoomMember, present: boolean): void;
+  onChanged?(roomId: string): void;
   /** Runs once after a room is loaded, before anyone joins it (the doc catches up with Postgres). */
   onLoaded?(room: LiveRoom): Promise<void>;
   unloadDelayMs: number;
@@ -100,6 +103,16 @@ export class RoomRegistry {
     }
   }
 
+  /** The live room, if it is loaded in this process. */
+  peek(roomId: string): LiveRoom | undefined {
+    return this.rooms.get(roomId);
+  }
+
+  /** Ends a user's live connections to a room (their access was removed): final close code. */
+  disconnectUser(roomId: string, userId: string, code: number, reason: string): number {
+    return this.rooms.get(roomId)?.disconnectUser(userId, code, reason) ?? 0;
+  }
+
   private load(roomId: string): Promise<LiveRoom> {
     const live = this.rooms.get(roomId);
     if (live) return Promise.resolve(live);
@@ -120,6 +133,8 @@ export class RoomRegistry {
           compactionThreshold: this.options.compactionThreshold,
           onItemsEdited: this.options.onItemsEdited,
           onEmpty: (r) => this.scheduleUnloadIfEmpty(r),
+          onPresence: this.options.onPresence,
+          onChanged: this.options.onChanged,
         });
         await this.options.onLoaded?.(room);
         this.rooms.set(roomId, room);

@@ -1,6 +1,6 @@
 import { hash, verify } from "@node-rs/argon2";
 import { eq } from "drizzle-orm";
-import { signUpSchema } from "@/app/lib/api-schemas";
+import { type AccountKind, signUpSchema } from "@/app/lib/api-schemas";
 import type { Database } from "@/db/client";
 import { users } from "@/db/schema";
 import { AppError } from "../errors";
@@ -20,6 +20,7 @@ export interface PublicUser {
   id: string;
   email: string;
   name: string;
+  kind: AccountKind;
 }
 
 export class SignInRateLimited extends Error {
@@ -47,13 +48,13 @@ export function createAccounts(db: Database, limiter: RateLimiter, options: { si
           retryAfterSeconds: limit.retryAfterSeconds,
         });
       }
-      const { email, password, name } = parsed.data;
+      const { email, password, name, kind } = parsed.data;
       const passwordHash = await hash(password, ARGON2);
       const [row] = await db
         .insert(users)
-        .values({ email, name, passwordHash })
+        .values({ email, name, passwordHash, kind })
         .onConflictDoNothing({ target: users.email })
-        .returning({ id: users.id, email: users.email, name: users.name });
+        .returning({ id: users.id, email: users.email, name: users.name, kind: users.kind });
       if (!row) throw new AppError("conflict", "An account with this e-mail address already exists. Try signing in.");
       return row;
     },
@@ -77,7 +78,7 @@ export function createAccounts(db: Database, limiter: RateLimiter, options: { si
       const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
       if (!user || !ok) return null;
       await Promise.all([limiter.refund(ipKey), limiter.refund(emailKey)]);
-      return { id: user.id, email: user.email, name: user.name };
+      return { id: user.id, email: user.email, name: user.name, kind: user.kind };
     },
 
     /**
@@ -96,7 +97,7 @@ export function createAccounts(db: Database, limiter: RateLimiter, options: { si
 
     async findById(id: string): Promise<PublicUser | null> {
       const [user] = await db
-        .select({ id: users.id, email: users.email, name: users.name })
+        .select({ id: users.id, email: users.email, name: users.name, kind: users.kind })
         .from(users)
         .where(eq(users.id, id))
         .limit(1);

@@ -34,7 +34,12 @@ export interface ExerciseSummary {
   endedAt: string | null;
 }
 
-export function createExercises(db: Database, rooms: Rooms, registry: RoomRegistry) {
+export interface ExerciseHooks {
+  /** A turn ended (the floor passed) in this room. */
+  onTurnCompleted?(roomId: string): void;
+}
+
+export function createExercises(db: Database, rooms: Rooms, registry: RoomRegistry, hooks: ExerciseHooks = {}) {
   /** Commands for one room run one after another in this process, so the doc sees them in order. */
   const queues = new Map<string, Promise<unknown>>();
   function serial<T>(roomId: string, fn: () => Promise<T>): Promise<T> {
@@ -77,11 +82,11 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
       const [open] = await tx.select().from(exercises).where(and(eq(exercises.roomId, room.id), isNull(exercises.closedAt)));
       const before = open ? readExerciseState(open.state) : null;
       const result = transition(before, event, { userId: actor.userId, role: actor.role }, { now, partners, present, drafts });
-      if (!result.ok) return { result, entries: [] as ExerciseLogEntry[] };
+      if (!result.ok) return { result, entries: [] as ExerciseLogEntry[], before };
       if (!inSync) throw new AppError("not_synced", "Your last words are still on their way. Please try again in a moment.");
       const after = result.state;
       const exerciseId = before?.id ?? (after ? after.id : null);
-      if (!exerciseId) return { result, entries: [] };
+      if (!exerciseId) return { result, entries: [], before };
       const close = result.effects.find((e): e is Extract<Effect, { kind: "close" }> => e.kind === "close");
 
       if (!open) {
@@ -137,7 +142,7 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
       if (close?.outcome === "discarded") {
         await tx.update(exerciseEvents).set({ text: null }).where(eq(exerciseEvents.exerciseId, exerciseId));
       }
-      return { result, entries };
+      return { result, entries, before };
     });
 
     const { result } = decided;
@@ -146,6 +151,8 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
     const clearDrafts = result.effects.flatMap((e) => (e.kind === "log" ? [e.draft] : e.kind === "set-aside-drafts" ? (["speaker", "listener"] as const) : []));
     const closed = result.effects.some((e) => e.kind === "close");
     project(room.doc, { state: result.state, entries: decided.entries, clearDrafts, closed });
+    const turns = (s: ExerciseState | null | undefined) => (s?.status === "active" ? s.turn : 0);
+    if (result.state?.status === "active" && decided.before?.status === "active" && turns(result.state) > turns(decided.before)) hooks.onTurnCompleted?.(room.id);
     if (command.type === "park") {
       const entry: AgendaEntry = { id: randomUUID(), text: command.text, by: actor.userId, name: actor.name, at: now };
       room.doc.transact(() => agenda(room.doc).push([entry]), SERVER_ORIGIN);

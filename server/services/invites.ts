@@ -2,7 +2,7 @@ import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { inviteTokenSchema } from "@/app/lib/api-schemas";
 import { can, MAX_PARTNERS, type Role } from "@/app/lib/permissions";
 import type { Database } from "@/db/client";
-import { invites, memberships, rooms, users } from "@/db/schema";
+import { invites, memberships, roomAccessLog, rooms, users } from "@/db/schema";
 import { AppError } from "../errors";
 import { hashInviteToken, newInviteToken } from "./invite-token";
 import type { RateLimiter } from "./rate-limit";
@@ -154,7 +154,15 @@ export function createInvites(db: Database, roomsService: Rooms, limiter: RateLi
         if (invite.role === "partner" && (await partnerCount(tx, invite.roomId)) >= MAX_PARTNERS) {
           throw new AppError("conflict", "This room already has two partners.");
         }
+        const [me] = await tx.select({ name: users.name, kind: users.kind }).from(users).where(eq(users.id, userId)).limit(1);
+        if (invite.role === "partner" && me?.kind === "therapist") {
+          throw new AppError("conflict", "This invite is for a partner, and you are signed in with a therapist account. Please open it with the partner's own account.");
+        }
         await tx.insert(memberships).values({ roomId: invite.roomId, userId, role: invite.role });
+        // Partners can always read who was given access to their room, and when.
+        if (invite.role === "therapist") {
+          await tx.insert(roomAccessLog).values({ roomId: invite.roomId, userId, name: me?.name ?? "", role: "therapist", event: "added" });
+        }
         await tx.update(invites).set({ usedAt: new Date(), usedBy: userId }).where(eq(invites.id, invite.id));
         return { roomId: invite.roomId, role: invite.role };
       });

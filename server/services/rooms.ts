@@ -13,12 +13,17 @@ export interface RoomSummary {
 
 export function createRooms(db: Database) {
   return {
-    /** The creator becomes the room's first partner. */
-    async create(userId: string, title: string): Promise<{ id: string }> {
+    /**
+     * The creator becomes the room's first partner, or, with a therapist account, its therapist
+     * (who then invites the couple: decision 004).
+     */
+    async create(userId: string, title: string): Promise<{ id: string; role: Role }> {
       return db.transaction(async (tx) => {
+        const [me] = await tx.select({ kind: users.kind }).from(users).where(eq(users.id, userId)).limit(1);
+        const role: Role = me?.kind === "therapist" ? "therapist" : "partner";
         const [room] = await tx.insert(rooms).values({ title, createdBy: userId }).returning({ id: rooms.id });
-        await tx.insert(memberships).values({ roomId: room!.id, userId, role: "partner" });
-        return { id: room!.id };
+        await tx.insert(memberships).values({ roomId: room!.id, userId, role });
+        return { id: room!.id, role };
       });
     },
 

@@ -172,6 +172,41 @@ export function createSigning(db: Database, rooms: Rooms, accounts: Accounts, re
       });
     },
 
+    /**
+     * The therapist witnesses a signed version: an extra signature (role "therapist") next to the
+     * partners', with a fresh password check. The version itself never changes.
+     */
+    async witness(roomId: string, userId: string, version: number, password: string): Promise<{ witnessed: true }> {
+      const member = await rooms.member(roomId, userId);
+      if (!member) throw new AppError("forbidden", "You are not a member of this room.");
+      if (!can(member.role, "agreement:witness")) throw new AppError("forbidden", "The room's therapist may witness a version; partners sign it.");
+      let confirmed: boolean;
+      try {
+        confirmed = await accounts.confirmPassword(userId, password);
+      } catch (error) {
+        if ((error as Error).name === "SignInRateLimited") {
+          throw new AppError("rate_limited", "Too many password attempts. Please wait 15 minutes and try again.");
+        }
+        throw error;
+      }
+      if (!confirmed) throw new AppError("invalid_input", "That password does not match your account.");
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .select({ id: agreementVersions.id })
+          .from(agreementVersions)
+          .where(and(eq(agreementVersions.roomId, roomId), eq(agreementVersions.version, version)))
+          .for("update");
+        if (!row) throw new AppError("not_found", "There is no signed version with that number.");
+        const [already] = await tx
+          .select({ at: agreementSignatures.signedAt })
+          .from(agreementSignatures)
+          .where(and(eq(agreementSignatures.versionId, row.id), eq(agreementSignatures.userId, userId)));
+        if (already) throw new AppError("conflict", "You have witnessed this version already.");
+        await tx.insert(agreementSignatures).values({ versionId: row.id, userId, name: member.name, role: "therapist", signedAt: new Date() });
+      });
+      return { witnessed: true };
+    },
+
     async list(roomId: string, userId: string): Promise<VersionSummary[]> {
       await requireMember(roomId, userId);
       return (await summaries(roomId)).map(({ version, hash, createdAt, signatures }) => ({ version, hash, createdAt, signatures }));

@@ -14,13 +14,13 @@ function cookiesFrom(res: Response): string[] {
   return res.headers.getSetCookie().map((c) => c.split(";")[0]!);
 }
 
-export async function signUp(base: string, name = "Sam"): Promise<Omit<Person, "cookie">> {
+export async function signUp(base: string, name = "Sam", kind: "person" | "therapist" = "person"): Promise<Omit<Person, "cookie">> {
   const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomBytes(4).toString("hex")}@example.org`;
   const password = `pw-${randomBytes(8).toString("hex")}`;
   const res = await fetch(`${base}/api/signup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password, name }),
+    body: JSON.stringify({ email, password, name, kind }),
   });
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
@@ -48,8 +48,8 @@ export async function signIn(base: string, email: string, password: string): Pro
   return result.session;
 }
 
-export async function newPerson(base: string, name = "Sam"): Promise<Person> {
-  const p = await signUp(base, name);
+export async function newPerson(base: string, name = "Sam", kind: "person" | "therapist" = "person"): Promise<Person> {
+  const p = await signUp(base, name, kind);
   return { ...p, cookie: await signIn(base, p.email, p.password) };
 }
 

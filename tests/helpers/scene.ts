@@ -29,7 +29,7 @@ async function join(base: string, roomId: string, person: Person): Promise<Parti
 }
 
 export async function therapistJoins(base: string, roomId: string, inviter: Person): Promise<Person> {
-  const tess = await newPerson(base, "Tess");
+  const tess = await newPerson(base, "Tess", "therapist");
   const invite = await api(base, "POST", `/api/rooms/${roomId}/invites`, { cookie: inviter.cookie, body: { role: "therapist" } });
   const accepted = await api(base, "POST", `/api/invites/${invite.body.token}/accept`, { cookie: tess.cookie });
   if (accepted.status !== 200) throw new Error(`therapist invite failed: ${JSON.stringify(accepted.body)}`);

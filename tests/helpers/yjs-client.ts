@@ -10,7 +10,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { isDocSaved } from "@/app/lib/saved-state";
-import { MessageType, type Notice } from "@/app/lib/wire";
+import { MessageType, type Notice, type PresentMember } from "@/app/lib/wire";
 import { waitFor } from "./http";
 
 const REMOTE = Symbol("remote");
@@ -20,6 +20,10 @@ export interface YClient {
   awareness: awarenessProtocol.Awareness;
   ws: WebSocket;
   notices: Notice[];
+  /** The latest list of who has the room open, as the server says (message type 102). */
+  presence(): PresentMember[] | null;
+  /** Every frame received, as received (for tests that look for what must never be sent). */
+  frames: Uint8Array[];
   committed(): Y.Snapshot | null;
   synced(): boolean;
   /** Resolves when everything in the local doc is committed on the server. */
@@ -54,6 +58,8 @@ export async function connectY(base: string, roomId: string, cookie: string, doc
   ws.binaryType = "nodebuffer";
   const awareness = new awarenessProtocol.Awareness(doc);
   const notices: Notice[] = [];
+  const frames: Uint8Array[] = [];
+  let presence: PresentMember[] | null = null;
   let committed: Y.Snapshot | null = null;
   let synced = false;
 
@@ -76,6 +82,7 @@ export async function connectY(base: string, roomId: string, cookie: string, doc
   });
 
   ws.on("message", (data: Buffer) => {
+    frames.push(new Uint8Array(data));
     const decoder = decoding.createDecoder(new Uint8Array(data));
     const type = decoding.readVarUint(decoder);
     if (type === MessageType.sync) {
@@ -90,6 +97,8 @@ export async function connectY(base: string, roomId: string, cookie: string, doc
       committed = Y.decodeSnapshot(decoding.readVarUint8Array(decoder));
     } else if (type === MessageType.notice) {
       notices.push(JSON.parse(decoding.readVarString(decoder)) as Notice);
+    } else if (type === MessageType.presence) {
+      presence = JSON.parse(decoding.readVarString(decoder)) as PresentMember[];
     }
   });
 
@@ -111,6 +120,8 @@ export async function connectY(base: string, roomId: string, cookie: string, doc
     awareness,
     ws,
     notices,
+    presence: () => presence,
+    frames,
     committed: () => committed,
     synced: () => synced,
     waitSaved: (timeoutMs = 10_000) => waitFor(() => isDocSaved(doc, committed), "saved", timeoutMs).then(() => {}),
