@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   customType,
   date,
   index,
@@ -62,6 +63,11 @@ export const rooms = pgTable("rooms", {
    * room are serialized even when several server processes write to it.
    */
   lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
+  /**
+   * Set in the same transaction that deletes content (a transcript nobody kept); cleared by the
+   * compaction that rewrites `room_updates` without it. Checked again whenever the room loads.
+   */
+  historyRewritePending: boolean("history_rewrite_pending").notNull().default(false),
 });
 
 export const memberships = pgTable(

@@ -38,7 +38,12 @@ export async function signInAction(_prev: FormState, form: FormData): Promise<Fo
 }
 
 export async function signUpAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const input = { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), name: String(form.get("name") ?? "") };
+  const input = {
+    email: String(form.get("email") ?? ""),
+    password: String(form.get("password") ?? ""),
+    name: String(form.get("name") ?? ""),
+    kind: form.get("kind") === "therapist" ? "therapist" : "person",
+  };
   const ip = (await headers()).get("x-mend-client-ip") ?? "unknown";
   try {
     await getRuntime().accounts.signUp(input, ip);

@@ -35,6 +35,19 @@ export function AuthForm({ mode, action, next, initialError }: Props) {
           {fieldError("name") ? <p id="name-error" className="text-sm text-amber-800 dark:text-amber-200">{fieldError("name")}</p> : null}
         </div>
       ) : null}
+      {mode === "signup" ? (
+        <fieldset className="space-y-1">
+          <legend className="font-medium">I am here as</legend>
+          <label className="flex items-start gap-2">
+            <input type="radio" name="kind" value="person" defaultChecked className="mt-1.5" />
+            <span>One of a couple</span>
+          </label>
+          <label className="flex items-start gap-2">
+            <input type="radio" name="kind" value="therapist" className="mt-1.5" />
+            <span>A couples therapist (you can join rooms you are invited to, moderate, and keep private notes)</span>
+          </label>
+        </fieldset>
+      ) : null}
       <div className="space-y-1">
         <label htmlFor="email" className="font-medium">
           E-mail

@@ -21,13 +21,15 @@ export type Phase = "speaking" | ListenerStep;
 
 export type DraftName = "speaker" | "listener";
 
-/** Time-outs: at least 20 minutes, under 24 hours (Gottman's guidance on flooding). */
+/** Time-outs: at least 20 minutes, at most a day (Gottman's guidance on flooding: under 24 hours). */
 export const TIME_OUT_MINUTES = { min: 20, max: 24 * 60 } as const;
 /** The optional per-chunk timer, in seconds (off by default: WCAG 2.2.1). */
 export const TIMER_SECONDS = { min: 30, max: 30 * 60 } as const;
 export const TOPIC_MAX_LENGTH = 200;
 /** The UI's limit for one chunk or paraphrase: short turns are the point. */
 export const CHUNK_MAX_LENGTH = 1_500;
+/** Days the partners have to decide whether to keep a transcript; after that it is deleted. */
+export const TRANSCRIPT_DECISION_DAYS = 7;
 
 export const GROUND_RULES = [
   "The speaker speaks for themself: \u201cI feel\u2026\u201d, not \u201cyou always\u2026\u201d.",
@@ -300,6 +302,7 @@ function notNow(state: ExerciseState | null, actor: Actor, type: EventType): Res
   if (someone.length > 0) {
     if (role === "therapist") return refuse("forbidden", "Only the partners can do that.");
     if (someone.every((r) => r === "therapist")) return refuse("forbidden", "Only the therapist can do that.");
+    if (role === "listener" && situation === "confirming") return refuse("forbidden", "Your partner now says whether you got it. Wait for them.");
     if (role === "listener") return refuse("forbidden", "Your partner has the floor. Listen, and you will get your turn to say what you heard.");
     if (role === "speaker") return refuse("forbidden", "It is your partner's turn to say what they heard. Wait for them, then confirm or correct it.");
     return refuse("forbidden", "That is not possible at this point of the exercise.");
@@ -421,13 +424,13 @@ export function transition(state: ExerciseState | null, event: ExerciseEvent, ac
       return ok(retime({ ...s, phase: "summary", awaiting: false }, now));
     }
     case "time-out": {
-      if (!minutesOk(event.minutes)) return refuse("invalid_input", "A time-out lasts at least 20 minutes and less than a day.");
+      if (!minutesOk(event.minutes)) return refuse("invalid_input", "A time-out lasts from 20 minutes to a day.");
       const returnAt = now + event.minutes * 60_000;
       return ok(retime({ ...s, pause: { kind: "time-out", by: actor.userId, startedAt: now, returnAt, proposedBy: actor.userId, ready: [] } }, now));
     }
     case "counter": {
       const pause = s.pause!;
-      if (!minutesOk(event.minutes)) return refuse("invalid_input", "A time-out lasts at least 20 minutes and less than a day.");
+      if (!minutesOk(event.minutes)) return refuse("invalid_input", "A time-out lasts from 20 minutes to a day.");
       if (pause.proposedBy === actor.userId) return refuse("conflict", "You proposed this time. Your partner can suggest another.");
       return ok({ ...s, pause: { ...pause, returnAt: now + event.minutes * 60_000, proposedBy: actor.userId, ready: [] } });
     }

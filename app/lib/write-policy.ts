@@ -31,7 +31,7 @@ const IMMUTABLE_KEYS = new Set(["id", "createdBy", "createdAt"]);
  * Hard limits the server keeps whatever a client does. They sit above the UI's own limits
  * (LIMITS in room-doc.ts), so two people typing near a limit at once still merge.
  */
-export const HARD_LIMITS = { textLength: 10_000, agreementItems: 500, growthPerUpdate: 10_000 } as const;
+export const HARD_LIMITS = { textLength: 10_000, agreementItems: 500, growthPerUpdate: 10_000, exerciseDraft: 2_000 } as const;
 
 export interface WriteChange {
   op: "insert" | "delete";
@@ -109,6 +109,8 @@ export function checkGrowth(section: string, path: readonly string[], current: n
   if (section === Section.agreementItems && path.length === 0) {
     return current + added > HARD_LIMITS.agreementItems ? `An agreement can have at most ${HARD_LIMITS.agreementItems} items.` : null;
   }
+  // Speak and listen is about short parts: a draft holds a little more than the UI allows.
+  if (section === Section.exerciseDrafts && current + added > HARD_LIMITS.exerciseDraft) return "That is more than one part can hold. Share it in shorter parts.";
   if (added > HARD_LIMITS.growthPerUpdate || current + added > HARD_LIMITS.textLength) {
     return "That is more text than one field can hold.";
   }

@@ -12,7 +12,7 @@ const minutes = z
   .number()
   .int()
   .min(TIME_OUT_MINUTES.min, "A time-out lasts at least 20 minutes.")
-  .max(TIME_OUT_MINUTES.max, "A time-out lasts less than a day.");
+  .max(TIME_OUT_MINUTES.max, "A time-out lasts at most a day.");
 const bare = <T extends string>(type: T) => z.object({ type: z.literal(type) }).strict();
 
 /**

@@ -85,8 +85,11 @@ export class LiveRoom {
    * under another's id could make that person's next edits look like duplicates and vanish.
    */
   private readonly clientOwners = new Map<number, string>();
-  /** Set while a speak-and-listen command moves a draft's text: typing into a draft waits. */
-  draftsSealed = false;
+  /**
+   * While a speak-and-listen command reads and moves a draft's text, document updates wait here
+   * (in arrival order: a client's later updates build on its earlier ones) and are judged after.
+   */
+  private held: Array<[Connection, Uint8Array]> | null = null;
   /** Deleted content (a discarded transcript) is still in the update log: rewrite it at the next save. */
   private rewritePending = false;
 
@@ -129,6 +132,19 @@ export class LiveRoom {
     );
     for (const conn of this.connections) conn.send(msg);
   };
+
+  /** Runs `fn` with document updates held back (see `held`); they are handled, in order, after. */
+  async withUpdatesHeld<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.held) return fn();
+    this.held = [];
+    try {
+      return await fn();
+    } finally {
+      const waiting = this.held;
+      this.held = null;
+      for (const [conn, data] of waiting) this.receive(conn, data);
+    }
+  }
 
   /** Everyone with the room open, once each. */
   present(): RoomMember[] {
@@ -196,6 +212,10 @@ export class LiveRoom {
   receive(conn: Connection, data: Uint8Array): void {
     // A closing socket's client is not told "saved" for these; it sends them again on reconnect.
     if (conn.ws.readyState !== conn.ws.OPEN || this.closed) return;
+    if (this.held && data[0] === MessageType.sync) {
+      this.held.push([conn, data]);
+      return;
+    }
     try {
       const decoder = decoding.createDecoder(data);
       const type = decoding.readVarUint(decoder);
@@ -232,7 +252,7 @@ export class LiveRoom {
     const state = docExerciseState(this.doc);
     const context = {
       ...policyContext(this.doc),
-      canWriteDraft: (userId: string, name: DraftName) => !this.draftsSealed && canWriteDraft(state, userId, name),
+      canWriteDraft: (userId: string, name: DraftName) => canWriteDraft(state, userId, name),
     };
     // Removing a whole item deletes its fields too; those follow from the removal, which is judged.
     const removed = new Set(inspection.changes.flatMap((c) => (c.op === "delete" && c.path.length === 0 && c.itemId ? [c.itemId] : [])));
@@ -387,6 +407,7 @@ export class LiveRoom {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    if (this.rewritePending) await this.compact();
     this.doc.off("update", this.onDocUpdate);
     this.awareness.destroy();
     this.doc.destroy();

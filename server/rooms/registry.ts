@@ -26,6 +26,8 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, LiveRoom>();
   private readonly loading = new Map<string, Promise<LiveRoom>>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  /** Server commands running against each room: it is not unloaded under them. */
+  private readonly inUse = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
   private shuttingDown = false;
 
@@ -96,9 +98,14 @@ export class RoomRegistry {
   async withRoom<T>(roomId: string, fn: (room: LiveRoom) => T | Promise<T>): Promise<T> {
     if (this.shuttingDown) throw new Error("shutting down");
     const room = await this.load(roomId);
+    this.cancelUnload(roomId);
+    this.inUse.set(roomId, (this.inUse.get(roomId) ?? 0) + 1);
     try {
       return await fn(room);
     } finally {
+      const left = (this.inUse.get(roomId) ?? 1) - 1;
+      if (left > 0) this.inUse.set(roomId, left);
+      else this.inUse.delete(roomId);
       this.scheduleUnloadIfEmpty(room);
     }
   }
@@ -121,7 +128,7 @@ export class RoomRegistry {
       pending = (async () => {
         const loaded = await this.store.load(roomId);
         let rows = loaded.rows;
-        if (rows >= this.options.compactionThreshold) {
+        if (rows >= this.options.compactionThreshold || loaded.rewritePending) {
           try {
             await this.store.compact(roomId);
             rows = 1;
@@ -146,7 +153,7 @@ export class RoomRegistry {
   }
 
   private scheduleUnloadIfEmpty(room: LiveRoom): void {
-    if (room.connections.size > 0 || this.shuttingDown) return;
+    if (room.connections.size > 0 || this.inUse.has(room.id) || this.shuttingDown) return;
     this.cancelUnload(room.id);
     const timer = setTimeout(() => {
       this.unloadTimers.delete(room.id);
@@ -164,8 +171,8 @@ export class RoomRegistry {
 
   private async unload(room: LiveRoom): Promise<void> {
     await room.flush();
-    // Someone may have joined while we were saving.
-    if (room.connections.size > 0 || this.rooms.get(room.id) !== room) return;
+    // Someone may have joined, or a command started, while we were saving.
+    if (room.connections.size > 0 || this.inUse.has(room.id) || this.rooms.get(room.id) !== room) return;
     this.rooms.delete(room.id);
     await room.close();
     log.info("room unloaded", { room: room.id });

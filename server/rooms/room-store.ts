@@ -13,6 +13,8 @@ export interface LoadedRoom {
   doc: Y.Doc;
   rows: number;
   lastSeq: number;
+  /** Deleted content is still in the log: compact before anything else (see rooms.history_rewrite_pending). */
+  rewritePending: boolean;
 }
 
 /** `syncToDisk` runs after each append commits, before it counts as saved (see db/client.ts). */
@@ -35,11 +37,12 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
         .from(roomUpdates)
         .where(eq(roomUpdates.roomId, roomId))
         .orderBy(asc(roomUpdates.seq));
+      const [room] = await db.select({ pending: rooms.historyRewritePending }).from(rooms).where(eq(rooms.id, roomId));
       const doc = new Y.Doc();
       doc.transact(() => {
         for (const row of rows) Y.applyUpdate(doc, row.update);
       });
-      return { doc, rows: rows.length, lastSeq: rows.at(-1)?.seq ?? 0 };
+      return { doc, rows: rows.length, lastSeq: rows.at(-1)?.seq ?? 0, rewritePending: room?.pending === true };
     },
 
     /** One row for the whole batch; returns its sequence number once committed. */
@@ -60,12 +63,15 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
     async compact(roomId: string): Promise<{ rowsBefore: number; seq: number }> {
       return db.transaction(async (tx) => {
         await tx.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).for("update");
+        // Whatever was pending, this rewrite is it (the snapshot holds no deleted content).
+        await tx.update(rooms).set({ historyRewritePending: false }).where(eq(rooms.id, roomId));
         const rows = await tx
           .select({ seq: roomUpdates.seq, update: roomUpdates.update })
           .from(roomUpdates)
           .where(eq(roomUpdates.roomId, roomId))
           .orderBy(asc(roomUpdates.seq));
-        if (rows.length <= 1) return { rowsBefore: rows.length, seq: rows[0]?.seq ?? 0 };
+        // One row is rewritten too: a batch merged from several updates still holds what they deleted.
+        if (rows.length === 0) return { rowsBefore: 0, seq: 0 };
         const doc = new Y.Doc();
         doc.transact(() => {
           for (const row of rows) Y.applyUpdate(doc, row.update);

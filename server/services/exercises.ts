@@ -7,15 +7,16 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNotNull, isNull, max } from "drizzle-orm";
-import { type Effect, type ExerciseEvent, type ExerciseState, readExerciseState, transition } from "@/app/lib/exercise";
+import { type Actor, type Effect, TRANSCRIPT_DECISION_DAYS, type ExerciseEvent, type ExerciseState, readExerciseState, transition } from "@/app/lib/exercise";
 import { can } from "@/app/lib/permissions";
 import { type AgendaEntry, agenda, type ExerciseLogEntry } from "@/app/lib/room-doc";
 import type { Database } from "@/db/client";
 import { exerciseEvents, exercises, rooms as roomsTable, users } from "@/db/schema";
-import { AppError } from "../errors";
+import { AppError, isAppError } from "../errors";
+import { log } from "../log";
 import type { ExerciseCommand } from "../realtime/commands";
 import { SERVER_ORIGIN } from "../rooms/agreement-status";
-import { project, readDrafts, reconcile } from "../rooms/exercise-doc";
+import { docExerciseState, project, readDrafts, reconcile } from "../rooms/exercise-doc";
 import type { LiveRoom } from "../rooms/live-room";
 import type { RoomRegistry } from "../rooms/registry";
 import type { Rooms } from "./rooms";
@@ -62,104 +63,107 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
     return rows.map((r) => ({ id: r.id, exerciseId, kind: r.kind as ExerciseLogEntry["kind"], by: r.by ?? "", text: r.text ?? "", turn: r.turn ?? 1, at: r.at.getTime() }));
   }
 
-  async function act(room: LiveRoom, actor: { userId: string; name: string; role: "partner" | "therapist" }, partners: string[], command: ExerciseCommand) {
+  /** The doc catches up with Postgres (on load, and after a command failed part-way). */
+  async function reconcileRoom(room: LiveRoom): Promise<ExerciseState | null> {
+    const [open] = await db
+      .select({ id: exercises.id, state: exercises.state })
+      .from(exercises)
+      .where(and(eq(exercises.roomId, room.id), isNull(exercises.closedAt)));
+    const state = open ? readExerciseState(open.state) : null;
+    reconcile(room.doc, state, open ? await logOf(open.id) : []);
+    return state;
+  }
+
+  /**
+   * Decides one event from the state in Postgres (row-locked), records it, then shows it in the
+   * doc. `system` is Mend itself acting (an undecided transcript expiring): no user recorded.
+   */
+  async function decide(room: LiveRoom, actor: Actor & { name: string }, partners: string[], event: ExerciseEvent, extra: { text?: string; system?: boolean } = {}) {
     const drafts = readDrafts(room.doc);
-    // The sender's copy of the draft it is handing in must be the room's: else a last keystroke
-    // may still be on its way (it travels on the other socket), and the client tries again.
-    const seen = command.type === "end-chunk" ? drafts.speaker : command.type === "submit" ? drafts.listener : null;
-    const inSync = seen === null || ("text" in command && command.text === seen);
-    const present = [...new Set([...room.connections].map((c) => c.member.userId))];
-    const event: ExerciseEvent =
-      command.type === "propose"
-        ? { ...command, id: randomUUID() }
-        : command.type === "end-chunk" || command.type === "submit" || command.type === "park"
-          ? { type: command.type }
-          : command;
+    const present = room.present().map((m) => m.userId);
     const now = Date.now();
+    let decided;
+    try {
+      decided = await db.transaction(async (tx) => {
+        await tx.select({ id: roomsTable.id }).from(roomsTable).where(eq(roomsTable.id, room.id)).for("update");
+        const [open] = await tx.select().from(exercises).where(and(eq(exercises.roomId, room.id), isNull(exercises.closedAt)));
+        const before = open ? readExerciseState(open.state) : null;
+        const result = transition(before, event, { userId: actor.userId, role: actor.role }, { now, partners, present, drafts });
+        if (!result.ok) return { result, entries: [] as ExerciseLogEntry[], before };
+        const after = result.state;
+        const exerciseId = before?.id ?? (after ? after.id : null);
+        if (!exerciseId) return { result, entries: [], before };
+        const close = result.effects.find((e): e is Extract<Effect, { kind: "close" }> => e.kind === "close");
+        // Anything but a kept transcript leaves no words behind: not the topic, not the log.
+        const forget = close !== undefined && close.outcome !== "kept";
 
-    const decided = await db.transaction(async (tx) => {
-      await tx.select({ id: roomsTable.id }).from(roomsTable).where(eq(roomsTable.id, room.id)).for("update");
-      const [open] = await tx.select().from(exercises).where(and(eq(exercises.roomId, room.id), isNull(exercises.closedAt)));
-      const before = open ? readExerciseState(open.state) : null;
-      const result = transition(before, event, { userId: actor.userId, role: actor.role }, { now, partners, present, drafts });
-      if (!result.ok) return { result, entries: [] as ExerciseLogEntry[], before };
-      if (!inSync) throw new AppError("not_synced", "Your last words are still on their way. Please try again in a moment.");
-      const after = result.state;
-      const exerciseId = before?.id ?? (after ? after.id : null);
-      if (!exerciseId) return { result, entries: [], before };
-      const close = result.effects.find((e): e is Extract<Effect, { kind: "close" }> => e.kind === "close");
-
-      if (!open) {
-        const s = after as ExerciseState;
-        await tx.insert(exercises).values({ id: s.id, roomId: room.id, mode: s.mode, topic: s.topic, state: s });
-      } else {
-        await tx
-          .update(exercises)
-          .set({
-            state: after,
-            turns: after && after.status !== "proposed" ? after.turn : open.turns,
-            chunks: after?.status === "active" ? after.chunks : open.chunks,
-            startedAt: open.startedAt ?? (after?.status === "active" ? new Date(now) : null),
-            endedAt: open.endedAt ?? (after?.status === "ended" || (close && close.outcome !== "declined") ? new Date(now) : null),
-            closedAt: close ? new Date(now) : null,
-            outcome: close?.outcome ?? null,
-            ...(close?.outcome === "discarded" ? { topic: null } : {}),
-          })
-          .where(eq(exercises.id, open.id));
-      }
-
-      // The event, then one row per log entry it produced (its text travels with it).
-      const [last] = await tx.select({ seq: max(exerciseEvents.seq) }).from(exerciseEvents).where(eq(exerciseEvents.exerciseId, exerciseId));
-      let seq = last?.seq ?? 0;
-      await tx.insert(exerciseEvents).values({ exerciseId, seq: ++seq, userId: actor.userId, type: event.type });
-      const turn = before && before.status === "active" ? before.turn : 1;
-      const entries: ExerciseLogEntry[] = [];
-      for (const effect of result.effects) {
-        const logged =
-          effect.kind === "log"
-            ? [{ kind: effect.as, by: effect.by, text: drafts[effect.draft] }]
-            : effect.kind === "set-aside-drafts" && before?.status === "active"
-              ? (["speaker", "listener"] as const)
-                  .filter((d) => drafts[d].trim() !== "")
-                  .map((d) => ({ kind: "unfinished" as const, by: d === "speaker" ? before.speaker : before.listener, text: drafts[d] }))
-              : [];
-        for (const e of logged) {
-          const entry: ExerciseLogEntry = { id: randomUUID(), exerciseId, kind: e.kind, by: e.by, text: e.text, turn, at: now };
-          await tx.insert(exerciseEvents).values({
-            id: entry.id,
-            exerciseId,
-            seq: ++seq,
-            userId: e.by,
-            type: "log",
-            entryKind: e.kind,
-            turn,
-            text: e.text,
-          });
-          entries.push(entry);
+        if (!open) {
+          const s = after as ExerciseState;
+          await tx.insert(exercises).values({ id: s.id, roomId: room.id, mode: s.mode, topic: s.topic, state: s });
+        } else {
+          await tx
+            .update(exercises)
+            .set({
+              state: after,
+              turns: after && after.status !== "proposed" ? after.turn : open.turns,
+              chunks: after?.status === "active" ? after.chunks : open.chunks,
+              startedAt: open.startedAt ?? (after?.status === "active" ? new Date(now) : null),
+              endedAt: open.endedAt ?? (after?.status === "ended" || (close && close.outcome !== "declined") ? new Date(now) : null),
+              closedAt: close ? new Date(now) : null,
+              outcome: close?.outcome ?? null,
+              ...(forget ? { topic: null } : {}),
+            })
+            .where(eq(exercises.id, open.id));
         }
-      }
-      // A transcript nobody keeps is deleted: only the fact that the exercise happened remains.
-      if (close?.outcome === "discarded") {
-        await tx.update(exerciseEvents).set({ text: null }).where(eq(exerciseEvents.exerciseId, exerciseId));
-      }
-      return { result, entries, before };
-    });
+
+        // The event, then one row per log entry it produced (its text travels with it).
+        const [last] = await tx.select({ seq: max(exerciseEvents.seq) }).from(exerciseEvents).where(eq(exerciseEvents.exerciseId, exerciseId));
+        let seq = last?.seq ?? 0;
+        await tx.insert(exerciseEvents).values({ exerciseId, seq: ++seq, userId: extra.system ? null : actor.userId, type: extra.system ? "expire" : event.type });
+        const turn = before && before.status === "active" ? before.turn : 1;
+        const entries: ExerciseLogEntry[] = [];
+        for (const effect of result.effects) {
+          const logged =
+            effect.kind === "log"
+              ? [{ kind: effect.as, by: effect.by, text: drafts[effect.draft] }]
+              : effect.kind === "set-aside-drafts" && before?.status === "active"
+                ? (["speaker", "listener"] as const)
+                    .filter((d) => drafts[d].trim() !== "")
+                    .map((d) => ({ kind: "unfinished" as const, by: d === "speaker" ? before.speaker : before.listener, text: drafts[d] }))
+                : [];
+          for (const e of logged) {
+            const entry: ExerciseLogEntry = { id: randomUUID(), exerciseId, kind: e.kind, by: e.by, text: e.text, turn, at: now };
+            await tx.insert(exerciseEvents).values({ id: entry.id, exerciseId, seq: ++seq, userId: e.by, type: "log", entryKind: e.kind, turn, text: e.text });
+            entries.push(entry);
+          }
+        }
+        if (forget) {
+          await tx.update(exerciseEvents).set({ text: null }).where(eq(exerciseEvents.exerciseId, exerciseId));
+          // The words are also in the room's Yjs log (as typed, as logged, in the state's topic):
+          // it is rewritten without them, and this flag survives a crash until that is done.
+          await tx.update(roomsTable).set({ historyRewritePending: true }).where(eq(roomsTable.id, room.id));
+        }
+        return { result, entries, before };
+      });
+    } catch (error) {
+      // The commit may or may not have happened: show whatever Postgres now says.
+      if (!isAppError(error)) await reconcileRoom(room).catch(() => {});
+      throw error;
+    }
 
     const { result } = decided;
     if (!result.ok) throw new AppError(result.code, result.message);
     // Right after the commit, with no await in between: no frame is handled in between either.
     const clearDrafts = result.effects.flatMap((e) => (e.kind === "log" ? [e.draft] : e.kind === "set-aside-drafts" ? (["speaker", "listener"] as const) : []));
-    const closed = result.effects.some((e) => e.kind === "close");
-    project(room.doc, { state: result.state, entries: decided.entries, clearDrafts, closed });
+    const close = result.effects.find((e) => e.kind === "close");
+    project(room.doc, { state: result.state, entries: decided.entries, clearDrafts, closed: close !== undefined });
     const turns = (s: ExerciseState | null | undefined) => (s?.status === "active" ? s.turn : 0);
     if (result.state?.status === "active" && decided.before?.status === "active" && turns(result.state) > turns(decided.before)) hooks.onTurnCompleted?.(room.id);
-    if (command.type === "park") {
-      const entry: AgendaEntry = { id: randomUUID(), text: command.text, by: actor.userId, name: actor.name, at: now };
+    if (event.type === "park" && extra.text) {
+      const entry: AgendaEntry = { id: randomUUID(), text: extra.text, by: actor.userId, name: actor.name, at: now };
       room.doc.transact(() => agenda(room.doc).push([entry]), SERVER_ORIGIN);
     }
-    // The transcript was in the room's update log too (as typed, then as logged): rewrite the log
-    // as one snapshot of the current document, which no longer holds it.
-    if (result.effects.some((e) => e.kind === "close" && e.outcome === "discarded")) await room.rewriteHistory();
+    if (close && close.kind === "close" && close.outcome !== "kept") await room.rewriteHistory();
     return result.state;
   }
 
@@ -170,15 +174,30 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
       const me = members.find((m) => m.userId === userId);
       if (!me || !can(me.role, "exercise:act")) throw new AppError("forbidden", "You are not a member of this room.");
       const partners = members.filter((m) => m.role === "partner").map((m) => m.userId);
+      const event: ExerciseEvent =
+        command.type === "propose"
+          ? { ...command, id: randomUUID() }
+          : command.type === "end-chunk" || command.type === "submit" || command.type === "park"
+            ? { type: command.type }
+            : command;
       return serial(roomId, () =>
         registry.withRoom(roomId, async (room) => {
-          const seal = SEALING.has(command.type);
-          if (seal) room.draftsSealed = true;
-          try {
-            return await act(room, me, partners, command);
-          } finally {
-            if (seal) room.draftsSealed = false;
-          }
+          const run = async () => {
+            // The text handed in must be the room's copy: a last keystroke may still be on its
+            // way on the other websocket; the client sends again in a moment. (Checked after any
+            // refusal the state would give anyway, so that one is what the person hears.)
+            if (command.type === "end-chunk" || command.type === "submit") {
+              const drafts = readDrafts(room.doc);
+              const pre = transition(docExerciseState(room.doc), event, me, { now: Date.now(), partners, present: room.present().map((m) => m.userId), drafts });
+              if (!pre.ok) throw new AppError(pre.code, pre.message);
+              if (command.text !== drafts[command.type === "end-chunk" ? "speaker" : "listener"]) {
+                throw new AppError("not_synced", "Your last words are still on their way. Please try again in a moment.");
+              }
+            }
+            return decide(room, me, partners, event, { text: command.type === "park" ? command.text : undefined });
+          };
+          // While a draft's text is read and moved, typing waits (it is handled right after).
+          return SEALING.has(command.type) ? room.withUpdatesHeld(run) : run();
         }),
       );
     },
@@ -194,14 +213,17 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
       });
     },
 
-    /** Called when a room is loaded: the doc catches up with what Postgres recorded. */
+    /**
+     * Called when a room is loaded: the doc catches up with what Postgres recorded, and a
+     * transcript neither partner decided on within TRANSCRIPT_DECISION_DAYS is deleted.
+     */
     async reconcile(room: LiveRoom): Promise<void> {
-      const [open] = await db
-        .select({ id: exercises.id, state: exercises.state })
-        .from(exercises)
-        .where(and(eq(exercises.roomId, room.id), isNull(exercises.closedAt)));
-      const state = open ? readExerciseState(open.state) : null;
-      reconcile(room.doc, state, open ? await logOf(open.id) : []);
+      const state = await reconcileRoom(room);
+      if (state?.status !== "ended" || Date.now() - state.endedAt < TRANSCRIPT_DECISION_DAYS * 24 * 60 * 60 * 1000) return;
+      const actor = { userId: state.partners[0], name: "", role: "partner" as const };
+      await decide(room, actor, [...state.partners], { type: "discard" }, { system: true }).catch((error: Error) =>
+        log.error("could not delete an undecided transcript", { room: room.id, reason: error.message.slice(0, 200) }),
+      );
     },
 
     /** Past exercises (members): what happened, never what was said unless both kept it. */

@@ -189,3 +189,26 @@ describe("malformed commands", () => {
     s.close();
   });
 });
+
+describe("keystrokes around a click", () => {
+  it("a last keystroke that arrives after 'I've said this part' is neither refused nor lost", async () => {
+    const s = await started();
+    const speaker = draft(s.ana.y.doc, "speaker")!;
+    speaker.insert(0, "I was scared");
+    await waitFor(() => draft(s.tess!.y.doc, "speaker")?.toString() === "I was scared", "first words at Tess");
+    // The click carries "…scared." but the "." is sent just after it, on the other socket.
+    // Whichever arrives first, the server logs the whole sentence: at once, or when asked again.
+    const ack = act(s.ana, { type: "end-chunk", text: "I was scared." });
+    speaker.insert(speaker.length, ".");
+    const first = await ack;
+    if (!first.ok) {
+      expect(first).toMatchObject({ error: { code: "not_synced" } });
+      await waitFor(() => draft(s.tess!.y.doc, "speaker")?.toString() === "I was scared.", "the full stop arrived");
+      expect(await act(s.ana, { type: "end-chunk", text: "I was scared." })).toMatchObject({ ok: true });
+    }
+    await waitFor(() => exerciseLog(s.tess!.y.doc).length === 1, "logged");
+    expect(exerciseLog(s.tess!.y.doc).get(0).text).toBe("I was scared.");
+    expect(s.ana.y.notices.filter((n) => n.kind === "update-refused")).toEqual([]);
+    s.close();
+  });
+});

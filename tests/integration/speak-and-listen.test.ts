@@ -257,8 +257,36 @@ describe("when the exercise ends", () => {
       expect(texts).toHaveLength(0);
       const updates = await sql`select update from room_updates where room_id = ${s.roomId}`;
       for (const row of updates) expect(Buffer.from(row.update as Uint8Array).includes(secret)).toBe(false);
+      const [room] = await sql`select history_rewrite_pending from rooms where id = ${s.roomId}`;
+      expect(room!.history_rewrite_pending).toBe(false);
     }
     s.close();
+  });
+
+  it("a rewrite still pending (the process stopped before it) is done when the room next loads", async () => {
+    if (TEST_DB !== "postgres") return; // needs to reach into the database the server uses
+    const sql = server.database.sql!;
+    const s = await roomScene(server.url);
+    const secret = `left-behind-${Date.now()}`;
+    // Typed, saved, deleted, saved: the words are in room_updates, as they would be after a crash.
+    const text = draft(s.ana.y.doc, "speaker")!;
+    await start(s);
+    text.insert(0, secret);
+    await s.ana.y.waitSaved();
+    text.delete(0, text.length);
+    await s.ana.y.waitSaved();
+    s.close();
+    await sql`update rooms set history_rewrite_pending = true where id = ${s.roomId}`;
+    const contains = async () => (await sql`select update from room_updates where room_id = ${s.roomId}`).some((r) => Buffer.from(r.update as Uint8Array).includes(secret));
+    expect(await contains()).toBe(true);
+    // The room unloads a moment after its last person left (ROOM_UNLOAD_DELAY_MS is 200 in tests);
+    // the next person to open it loads it afresh.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const again = await connectY(server.url, s.roomId, s.ana.person.cookie);
+    await waitFor(async () => !(await contains()), "rewritten on load");
+    again.close();
+    const [room] = await sql`select history_rewrite_pending from rooms where id = ${s.roomId}`;
+    expect(room!.history_rewrite_pending).toBe(false);
   });
 
   it("ending before anything was said closes it at once; declining a proposal too", async () => {

@@ -18,6 +18,7 @@ import {
   readExerciseState,
   timerElapsed,
   TOPIC_MAX_LENGTH,
+  TRANSCRIPT_DECISION_DAYS,
 } from "@/app/lib/exercise";
 import { draft, type ExerciseLogEntry, exerciseDrafts, exerciseLog, exerciseSection } from "@/app/lib/room-doc";
 import type { Member } from "./agreement-item";
@@ -104,7 +105,15 @@ const ENTRY_LABEL: Record<ExerciseLogEntry["kind"], string> = {
   unfinished: "had started to write",
 };
 
-const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+/** "at 14:30", or "tomorrow at 14:30" when it is not today. */
+const clock = (ms: number) => {
+  const at = new Date(ms);
+  const time = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  if (at.toDateString() === new Date().toDateString()) return time;
+  const tomorrow = new Date();
+  tomorrow.setDate(tomorrow.getDate() + 1);
+  return at.toDateString() === tomorrow.toDateString() ? `tomorrow at ${time}` : at.toLocaleString([], { weekday: "long", hour: "2-digit", minute: "2-digit" });
+};
 const mmss = (ms: number) => {
   const s = Math.max(0, Math.round(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
@@ -126,7 +135,11 @@ export function SpeakAndListen({ roomId, room, me, partners, online, nameOf }: P
         for (let attempt = 0; ; attempt++) {
           const payload = textOf ? { ...event, text: textOf() } : event;
           const ack = await room.command("exercise:act", { roomId, event: payload });
-          if (ack.ok) return true;
+          if (ack.ok) {
+            // The button pressed usually goes away: keep keyboard focus on what happens next.
+            requestAnimationFrame(() => document.getElementById("exercise-focus")?.focus());
+            return true;
+          }
           if (ack.error.code !== "not_synced" || attempt >= 20) {
             setError(ack.error.message);
             return false;
@@ -142,7 +155,7 @@ export function SpeakAndListen({ roomId, room, me, partners, online, nameOf }: P
 
   return (
     <section aria-labelledby="exercise-heading" className="card space-y-4" data-testid="speak-and-listen">
-      <div>
+      <div id="exercise-focus" tabIndex={-1} className="outline-none">
         <h2 id="exercise-heading" className="text-xl font-semibold">
           Speak and listen
         </h2>
@@ -287,8 +300,9 @@ function Dialogue({ state, log, room, me, nameOf, busy, send, allowed }: { state
   const [listenerText, listenerValue] = useDraft(room.doc, "listener");
   const now = useNow(Boolean(state.pause?.returnAt) || Boolean(state.timer?.runningSince), 1000);
   const myRole = me.role === "therapist" ? "therapist" : state.speaker === me.userId ? "speaker" : "listener";
-  const speakerWrites = state.phase === "speaking" && !state.pause && myRole === "speaker";
-  const listenerWrites = state.phase !== "speaking" && !state.awaiting && !state.pause && myRole === "listener";
+  // While a command is on its way the drafts are read-only: what is handed in is what was seen.
+  const speakerWrites = state.phase === "speaking" && !state.pause && myRole === "speaker" && !busy;
+  const listenerWrites = state.phase !== "speaking" && !state.awaiting && !state.pause && myRole === "listener" && !busy;
   const step = state.phase === "speaking" ? null : (state.phase as ListenerStep);
   const awareness = room.provider?.awareness;
 
@@ -413,9 +427,9 @@ function PausePanel({ state, me, nameOf, now, busy, send, allowed }: { state: Ac
   return (
     <div className="space-y-3 rounded-lg bg-calm-50 p-3 dark:bg-stone-800" data-testid="time-out">
       <p>
-        {pause.by === me.userId ? "You" : nameOf(pause.by)} called a time-out. {pause.proposedBy === me.userId ? "You" : nameOf(pause.proposedBy!)} suggested coming back at {clock(pause.returnAt!)}.
+        {pause.by === me.userId ? "You" : nameOf(pause.by)} called a time-out. {pause.proposedBy === me.userId ? "You" : nameOf(pause.proposedBy!)} suggested coming back {clock(pause.returnAt!).startsWith("tomorrow") ? "" : "at "}{clock(pause.returnAt!)}.
       </p>
-      <p>{due ? "It is time to come back, whenever you are ready. Coming back only to ask for more time is fine too." : "Take the time you need to calm down. Nothing here can change until you are both back."}</p>
+      <p aria-live="polite">{due ? "It is time to come back, whenever you are ready. Coming back only to ask for more time is fine too." : "Take the time you need to calm down. Nothing here can change until you are both back."}</p>
       {pause.ready.length > 0 ? <p className="text-sm">Ready: {pause.ready.map((p) => (p === me.userId ? "you" : nameOf(p))).join(" and ")}. Waiting for {waiting.map((p) => (p === me.userId ? "you" : nameOf(p))).join(" and ")}.</p> : null}
       <div className="flex flex-wrap items-end gap-2">
         {allowed("ready") && !pause.ready.includes(me.userId) ? (
@@ -568,25 +582,42 @@ function Controls({ state, me, nameOf, busy, send, allowed }: { state: ActiveExe
 
 function Ended({ state, me, nameOf, busy, send, allowed }: { state: EndedExercise; me: Member; nameOf(id: string): string; busy: boolean; send: Send; allowed(t: EventType): boolean }) {
   const others = state.keep.filter((p) => p !== me.userId);
+  const [deleting, setDeleting] = useState(false);
   return (
     <div className="space-y-3">
-      <p role="status" className="font-medium">The exercise has ended.</p>
+      <p role="status" className="font-medium">
+        The exercise has ended.
+      </p>
       <p>
-        Keep what was said in your room&apos;s history? It is kept only if you both choose to keep it; otherwise it is deleted for good.
+        Keep what was said in your room&apos;s history? It is kept only if you both choose to keep it, and then your therapist can read it
+        too. Otherwise it is deleted for good. If neither of you decides within {TRANSCRIPT_DECISION_DAYS} days, it is deleted. Ideas you
+        parked stay on the agreement&apos;s list either way.
       </p>
       {others.length > 0 ? <p className="text-sm">{others.map(nameOf).join(" and ")} would like to keep it.</p> : null}
       {state.keep.includes(me.userId) ? <p className="text-sm">You chose to keep it. Waiting for your partner.</p> : null}
       {allowed("keep") ? (
-        <div className="flex flex-wrap gap-2">
-          {!state.keep.includes(me.userId) ? (
-            <button type="button" className="btn-primary" disabled={busy} onClick={() => void send({ type: "keep" })}>
-              Keep it
+        deleting ? (
+          <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Delete what was said?">
+            <span>This deletes it for both of you, for good.</span>
+            <button type="button" className="btn-quiet" disabled={busy} onClick={() => void send({ type: "discard" })}>
+              Yes, delete it
             </button>
-          ) : null}
-          <button type="button" className="btn-quiet" disabled={busy} onClick={() => void send({ type: "discard" })}>
-            Delete it
-          </button>
-        </div>
+            <button type="button" className="btn-quiet" onClick={() => setDeleting(false)}>
+              Go back
+            </button>
+          </div>
+        ) : (
+          <div className="flex flex-wrap gap-2">
+            {!state.keep.includes(me.userId) ? (
+              <button type="button" className="btn-primary" disabled={busy} onClick={() => void send({ type: "keep" })}>
+                Keep it
+              </button>
+            ) : null}
+            <button type="button" className="btn-quiet" disabled={busy} onClick={() => setDeleting(true)}>
+              Delete it{"\u2026"}
+            </button>
+          </div>
+        )
       ) : (
         <p className="text-sm">The partners decide whether it is kept.</p>
       )}

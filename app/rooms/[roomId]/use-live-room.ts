@@ -7,7 +7,7 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import type { AwarenessState } from "@/app/lib/awareness";
 import { isDocSaved } from "@/app/lib/saved-state";
-import { CloseCode, MessageType, type Notice } from "@/app/lib/wire";
+import { CloseCode, MessageType, type Notice, type PresentMember } from "@/app/lib/wire";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "no-access";
 export type SaveState = "saved" | "saving" | "waiting";
@@ -32,6 +32,8 @@ export interface LiveRoom {
   saveState: SaveState;
   synced: boolean;
   peers: Peer[];
+  /** Everyone with the room open, as the server knows it (nobody can be here unseen). */
+  present: PresentMember[];
   notice: string | null;
   dismissNotice(): void;
   /** Sends a socket.io command and resolves its acknowledgement (or a gentle error). */
@@ -47,6 +49,7 @@ export function useLiveRoom(roomId: string): LiveRoom {
   const [synced, setSynced] = useState(false);
   const [saveState, setSaveState] = useState<SaveState>("waiting");
   const [peers, setPeers] = useState<Peer[]>([]);
+  const [present, setPresent] = useState<PresentMember[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   /** Bumped when the server refused our change: the doc is rebuilt from the room's state. */
   const [generation, setGeneration] = useState(0);
@@ -71,19 +74,34 @@ export function useLiveRoom(roomId: string): LiveRoom {
       committed = Y.decodeSnapshot(decoding.readVarUint8Array(decoder));
       refreshSaved();
     };
+    provider.messageHandlers[MessageType.presence] = (_encoder, decoder) => {
+      setPresent(JSON.parse(decoding.readVarString(decoder)) as PresentMember[]);
+    };
     provider.messageHandlers[MessageType.notice] = (_encoder, decoder) => {
       const n = JSON.parse(decoding.readVarString(decoder)) as Notice;
       setNotice(n.message);
       if (n.resync) setGeneration((g) => g + 1);
     };
+    /** Access ended: final, whatever the provider reports afterwards. */
+    let ended = false;
     provider.on("status", ({ status }) => {
+      if (ended) return;
       if (status === "connected") everConnected = true;
       setConnection(status === "connected" ? "connected" : everConnected ? "reconnecting" : "connecting");
-      if (status !== "connected") setSynced(false);
+      if (status !== "connected") {
+        setSynced(false);
+        setPresent([]);
+      }
     });
     provider.on("sync", (isSynced: boolean) => setSynced(isSynced));
+    const noAccess = () => {
+      ended = true;
+      setConnection("no-access");
+      setPresent([]);
+      provider.disconnect(); // final: do not keep knocking
+    };
     provider.on("closed", ({ code }) => {
-      if (code === CloseCode.forbidden || code === CloseCode.unauthenticated) setConnection("no-access");
+      if (code === CloseCode.forbidden || code === CloseCode.unauthenticated) noAccess();
     });
     const onUpdate = () => refreshSaved();
     doc.on("update", onUpdate);
@@ -106,6 +124,7 @@ export function useLiveRoom(roomId: string): LiveRoom {
     const socket = io({ path: "/socket.io", transports: ["websocket"] });
     socketRef.current = socket;
     socket.on("disconnect", () => setCommandsUp(false));
+    socket.on("room:access-ended", () => noAccess());
     socket.on("connect", () => {
       setCommandsUp(true);
       socket.emit("room:join", { roomId }, (ack: { ok: boolean; error?: { code: string } }) => {
@@ -151,6 +170,7 @@ export function useLiveRoom(roomId: string): LiveRoom {
     saveState,
     synced,
     peers,
+    present,
     notice,
     dismissNotice: () => setNotice(null),
     command,

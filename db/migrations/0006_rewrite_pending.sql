@@ -1,0 +1,1 @@
+ALTER TABLE "rooms" ADD COLUMN "history_rewrite_pending" boolean DEFAULT false NOT NULL;
