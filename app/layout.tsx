@@ -24,7 +24,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </Link>
             {user ? (
               <div className="flex items-center gap-3 text-sm">
-                <span className="hidden sm:inline">Signed in as {user.name}</span>
+                <Link href="/account" className="hidden underline-offset-4 hover:underline sm:inline">
+                  Signed in as {user.name}
+                </Link>
                 <Link href="/rooms" className="underline underline-offset-4">
                   Your rooms
                 </Link>

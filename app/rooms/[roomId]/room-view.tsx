@@ -10,6 +10,8 @@ import type { CheckIn } from "./check-ins";
 import { Agenda } from "./agenda";
 import { InvitePanel } from "./invite-panel";
 import { SpeakAndListen } from "./speak-and-listen";
+import { TherapistAccess } from "./therapist-access";
+import { TherapistNotes } from "./therapist-notes";
 import { SigningPanel } from "./signing-panel";
 import { type ConnectionState, type Peer, type SaveState, useLiveRoom } from "./use-live-room";
 
@@ -77,12 +79,14 @@ export function RoomView({ roomId, title, me, members }: Props) {
   const canEdit = can(me.role, "agreement:edit") && room.connection !== "no-access";
   const [focusId, setFocusId] = useState<string | null>(null);
 
-  const onlineIds = new Set(room.peers.map((p) => p.userId));
+  // Who is here comes from the server's own connections: nobody can be in the room unseen.
+  const onlineIds = new Set(room.present.map((p) => p.userId));
   // Members known when the page loaded, plus anyone who joined since (they appear via presence).
   const others = [...members.filter((m) => m.userId !== me.userId)];
-  for (const p of room.peers) {
+  for (const p of room.present) {
     if (p.userId !== me.userId && !others.some((m) => m.userId === p.userId)) others.push({ userId: p.userId, name: p.name, role: p.role });
   }
+  const therapistsHere = room.present.filter((p) => p.role === "therapist" && p.userId !== me.userId);
   const typingNames = [...new Set(room.peers.filter((p) => p.typing && p.userId !== me.userId).map((p) => p.name))];
   const partners = [me, ...others].filter((m) => m.role === "partner");
   const partnerCount = partners.length;
@@ -103,6 +107,11 @@ export function RoomView({ roomId, title, me, members }: Props) {
         <h1 className="text-2xl font-semibold">{title}</h1>
         <StatusBar connection={room.connection} saveState={room.connection === "connected" ? room.saveState : null} />
         <Presence me={me} others={others} online={onlineIds} peers={room.peers} />
+        {therapistsHere.length > 0 ? (
+          <p role="status" className="rounded-lg border border-calm-600 bg-white px-3 py-2 text-sm dark:bg-stone-900" data-testid="therapist-here">
+            {therapistsHere.map((t) => t.name).join(" and ")}, your therapist, {therapistsHere.length > 1 ? "are" : "is"} in the room with you.
+          </p>
+        ) : null}
         <p className="min-h-6 text-sm text-stone-600 dark:text-stone-400" aria-live="off">
           {typingNames.length > 0 ? `${typingNames.join(" and ")} ${typingNames.length > 1 ? "are" : "is"} typing…` : ""}
         </p>
@@ -178,6 +187,10 @@ export function RoomView({ roomId, title, me, members }: Props) {
       <Agenda roomId={roomId} room={room} me={me} canEdit={canEdit} />
 
       <SigningPanel roomId={roomId} room={room} me={me} partners={partners} />
+
+      <TherapistAccess roomId={roomId} me={me} therapists={[me, ...others].filter((m) => m.role === "therapist")} here={onlineIds} />
+
+      {me.role === "therapist" ? <TherapistNotes roomId={roomId} /> : null}
 
       {can(me.role, "invite:create:partner") ? (
         <InvitePanel roomId={roomId} canInvitePartner={partnerCount < 2} canInviteTherapist={can(me.role, "invite:create:therapist")} />

@@ -124,6 +124,26 @@ export function SigningPanel({ roomId, room, me, partners }: { roomId: string; r
           ) : null}
         </div>
       )}
+      {me.role === "therapist" && versions[0] && !versions[0].signatures.some((s) => s.role === "therapist" && s.name === me.name) ? (
+        <form
+          className="flex flex-col gap-2 sm:flex-row sm:items-end"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            if (await run("agreement:witness", { version: versions[0]!.version, password })) {
+              setPassword("");
+              void loadVersions();
+            }
+          }}
+        >
+          <label className="flex-1 text-sm">
+            <span className="block font-medium">Witness version {versions[0].version}: your password, to confirm it is you</span>
+            <input type="password" autoComplete="current-password" className="field" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          </label>
+          <button type="submit" className="btn-quiet" disabled={pending || password.length === 0}>
+            Witness this version
+          </button>
+        </form>
+      ) : null}
       <GentleAlert>{error}</GentleAlert>
       <div className="space-y-2">
         <h3 className="font-medium">Signed versions</h3>
@@ -136,7 +156,8 @@ export function SigningPanel({ roomId, room, me, partners }: { roomId: string; r
                 <Link className="underline underline-offset-4" href={`/rooms/${roomId}/versions/${v.version}`}>
                   Version {v.version}
                 </Link>{" "}
-                · signed {new Date(v.createdAt).toLocaleDateString()} by {v.signatures.map((s) => s.name).join(" and ")}
+                · signed {new Date(v.createdAt).toLocaleDateString()} by {v.signatures.filter((s) => s.role === "partner").map((s) => s.name).join(" and ")}
+                {v.signatures.some((s) => s.role === "therapist") ? `, witnessed by ${v.signatures.filter((s) => s.role === "therapist").map((s) => s.name).join(" and ")}` : ""}
               </li>
             ))}
           </ul>
