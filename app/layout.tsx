@@ -1,8 +1,10 @@
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
+import Link from "@/app/components/quiet-link";
 import type { ReactNode } from "react";
 import { currentUser } from "@/server/auth/nextauth";
+import { getRuntime } from "@/server/runtime";
 import { signOutAction } from "./actions/auth";
+import { QuickExit } from "./components/quick-exit";
 import "./globals.css";
 
 // A neutral title: a tab or a history entry should not say what this is about.
@@ -48,9 +50,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             )}
           </nav>
         </header>
-        <main id="main" className="mx-auto max-w-4xl px-4 py-8">
+        <main id="main" className="mx-auto max-w-4xl px-4 pb-24 pt-8">
           {children}
         </main>
+        <QuickExit to={getRuntime().config.QUICK_EXIT_URL} />
       </body>
     </html>
   );

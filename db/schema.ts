@@ -324,6 +324,70 @@ export const roomAccessLog = pgTable(
   (t) => [index("room_access_log_room_idx").on(t.roomId, t.at)],
 );
 
+/**
+ * A partner's private space: drafts and reflections that belong to their author. Never in the
+ * room's document; served to someone else only while its author shares it with them (per item,
+ * and it can be withdrawn).
+ */
+export const privateItems = pgTable(
+  "private_items",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** acknowledgment (step 1), response (to one), apology (step 7), reflection (step 9). */
+    kind: text("kind", { enum: ["acknowledgment", "response", "apology", "reflection"] }).notNull(),
+    /** The item it answers (a response to an acknowledgment). */
+    respondsTo: uuid("responds_to"),
+    /** The item's fields by name (see app/lib/private-space.ts). */
+    fields: jsonb("fields").$type<Record<string, string>>().notNull().default({}),
+    sharedWithPartner: boolean("shared_with_partner").notNull().default(false),
+    sharedWithTherapist: boolean("shared_with_therapist").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("private_items_room_idx").on(t.roomId, t.ownerId)],
+);
+
+/** Step 8: how safe and how connected a partner feels, at most once a day; private unless shared. */
+export const healingRatings = pgTable(
+  "healing_ratings",
+  {
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    safe: integer("safe").notNull(),
+    connected: integer("connected").notNull(),
+    note: text("note"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.ownerId, t.day] })],
+);
+
+/** Whom a partner shows their healing trend to (all of it, or nothing). */
+export const healingSharing = pgTable(
+  "healing_sharing",
+  {
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    partner: boolean("partner").notNull().default(false),
+    therapist: boolean("therapist").notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.ownerId] })],
+);
+
 /** Fixed-window counters shared by every server process (sign-in, sign-up, invites). */
 export const rateLimits = pgTable(
   "rate_limits",

@@ -34,6 +34,8 @@ const envSchema = z.object({
   SIGNUP_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(20),
   COMPACTION_THRESHOLD: z.coerce.number().int().min(2).default(500),
   ROOM_UNLOAD_DELAY_MS: z.coerce.number().int().min(0).default(5_000),
+  /** Where the quick exit goes: a neutral page that is not Mend. */
+  QUICK_EXIT_URL: z.url().default("https://www.google.com/search?q=weather+today"),
   /** A therapist who reloads or briefly loses the connection within this time continues the same session. */
   SESSION_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
 });

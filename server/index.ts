@@ -24,6 +24,8 @@ import type { LiveRoom, RoomMember } from "./rooms/live-room";
 import { createAccess } from "./services/access";
 import { createDashboard } from "./services/dashboard";
 import { createNotes } from "./services/notes";
+import { createJourney } from "./services/journey";
+import { createPrivateSpace } from "./services/private-space";
 import { createSessions } from "./services/sessions";
 import { createSigning } from "./services/signing";
 import { createInvites } from "./services/invites";
@@ -83,6 +85,8 @@ async function main(): Promise<void> {
     onTurnCompleted: (roomId) => sessions.onTurnCompleted(roomId),
   });
   const notes = createNotes(db, rooms, sessions);
+  const privateSpace = createPrivateSpace(db, rooms, registry);
+  const journey = createJourney(db, rooms, registry);
   onLoaded = exercises.reconcile;
   onChanged = dashboard.changed;
   onPresence = (room, member, present) => {
@@ -107,6 +111,8 @@ async function main(): Promise<void> {
     sessions,
     notes,
     dashboard,
+    privateSpace,
+    journey,
   };
   setRuntime(runtime);
 

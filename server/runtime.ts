@@ -17,6 +17,8 @@ import type { Access } from "./services/access";
 import type { Dashboard } from "./services/dashboard";
 import type { Notes } from "./services/notes";
 import type { Sessions } from "./services/sessions";
+import type { Journey } from "./services/journey";
+import type { PrivateSpace } from "./services/private-space";
 import type { Rooms } from "./services/rooms";
 import type { Signing } from "./services/signing";
 
@@ -37,6 +39,8 @@ export interface Runtime {
   sessions: Sessions;
   notes: Notes;
   dashboard: Dashboard;
+  privateSpace: PrivateSpace;
+  journey: Journey;
 }
 
 const KEY = Symbol.for("mend.runtime");

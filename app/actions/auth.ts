@@ -2,7 +2,7 @@
 
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { redirect, RedirectType } from "next/navigation";
 import { signInMessage } from "@/app/lib/auth-messages";
 import { signIn, signOut } from "@/server/auth/nextauth";
 import { isAppError } from "@/server/errors";
@@ -22,15 +22,16 @@ function safeNext(value: FormDataEntryValue | null): string {
 
 async function signInOrMessage(email: string, password: string, next: string): Promise<FormState> {
   try {
-    await signIn("credentials", { email, password, redirectTo: next });
-    return {};
+    await signIn("credentials", { email, password, redirectTo: next, redirect: false });
   } catch (error) {
     if (error instanceof AuthError) {
       const code = (error as AuthError & { code?: string }).code;
       return { error: signInMessage(code), values: { email } };
     }
-    throw error; // the redirect after a successful sign-in
+    throw error;
   }
+  // Replacing, not pushing: a tab keeps one Mend page in its history (the quick exit's promise).
+  redirect(next, RedirectType.replace);
 }
 
 export async function signInAction(_prev: FormState, form: FormData): Promise<FormState> {
@@ -58,5 +59,5 @@ export async function signUpAction(_prev: FormState, form: FormData): Promise<Fo
 
 export async function signOutAction(): Promise<void> {
   await signOut({ redirect: false });
-  redirect("/");
+  redirect("/", RedirectType.replace);
 }

@@ -1,6 +1,6 @@
 "use server";
 
-import { redirect } from "next/navigation";
+import { redirect, RedirectType } from "next/navigation";
 import { createInviteSchema, createRoomSchema, roomIdSchema } from "@/app/lib/api-schemas";
 import { currentUser } from "@/server/auth/nextauth";
 import { isAppError } from "@/server/errors";
@@ -28,7 +28,7 @@ export async function createRoomAction(_prev: ActionResult, form: FormData): Pro
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
   const result = await asUser((userId) => getRuntime().rooms.create(userId, parsed.data.title));
   if ("ok" in result) return result;
-  redirect(`/rooms/${result.id}`);
+  redirect(`/rooms/${result.id}`, RedirectType.replace);
 }
 
 export async function createInviteAction(
@@ -48,7 +48,7 @@ export async function createInviteAction(
 export async function acceptInviteAction(token: string): Promise<ActionResult> {
   const result = await asUser((userId) => getRuntime().invites.accept(token, userId));
   if ("ok" in result) return result;
-  redirect(`/rooms/${result.roomId}`);
+  redirect(`/rooms/${result.roomId}`, RedirectType.replace);
 }
 
 export async function listInvitesAction(

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/app/components/quiet-link";
 import { useActionState } from "react";
 import type { FormState } from "@/app/actions/auth";
 

@@ -19,6 +19,9 @@
  * - `exerciseLog` (Y.Array of ExerciseLogEntry): the exercise's confirmed chunks and the
  *   listener's words; server only, emptied when the exercise closes.
  * - `agenda` (Y.Array of AgendaEntry): ideas "parked" during speak and listen; server only.
+ * - `experiences` (Y.Array<Y.Map>): things to do together (step 10): `id`, `createdBy`,
+ *   `createdAt`, `title` (Y.Text), `date` ("YYYY-MM-DD" or ""), `memory` (Y.Text, a few words
+ *   afterwards), `done` (Y.Map: partner's user id → true, each written only by that partner).
  */
 import * as Y from "yjs";
 
@@ -32,6 +35,7 @@ export const Section = {
   exerciseDrafts: "exerciseDrafts",
   exerciseLog: "exerciseLog",
   agenda: "agenda",
+  experiences: "experiences",
 } as const;
 
 /** The free-text fields of an item, each a Y.Text so both partners can type in it at once. */
@@ -250,4 +254,52 @@ export const AGENDA_TEXT_MAX_LENGTH = 500;
 
 export function agenda(doc: Y.Doc): Y.Array<AgendaEntry> {
   return doc.getArray<AgendaEntry>(Section.agenda);
+}
+
+export const EXPERIENCE_KEYS = ["id", "createdBy", "createdAt", "title", "date", "memory", "done"] as const;
+
+export function experiences(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
+  return doc.getArray<Y.Map<unknown>>(Section.experiences);
+}
+
+export function addExperience(doc: Y.Doc, input: { id: string; createdBy: string; title?: string; date?: string }): Y.Map<unknown> {
+  const item = new Y.Map<unknown>();
+  doc.transact(() => {
+    item.set("id", input.id);
+    item.set("createdBy", input.createdBy);
+    item.set("createdAt", Date.now());
+    item.set("title", new Y.Text(input.title ?? ""));
+    item.set("date", input.date ?? "");
+    item.set("memory", new Y.Text(""));
+    item.set("done", new Y.Map<boolean>());
+    experiences(doc).push([item]);
+  });
+  return item;
+}
+
+export interface ExperienceView {
+  id: string;
+  title: string;
+  date: string;
+  memory: string;
+  /** Partners who marked it done. */
+  doneBy: string[];
+}
+
+export function readExperience(item: Y.Map<unknown>): ExperienceView | null {
+  const id = item.get("id");
+  if (typeof id !== "string") return null;
+  const text = (key: string) => {
+    const t = item.get(key);
+    return t instanceof Y.Text ? t.toString() : "";
+  };
+  const done = item.get("done");
+  const date = item.get("date");
+  return {
+    id,
+    title: text("title"),
+    date: typeof date === "string" ? date : "",
+    memory: text("memory"),
+    doneBy: done instanceof Y.Map ? [...done.entries()].filter(([, v]) => v === true).map(([k]) => k) : [],
+  };
 }

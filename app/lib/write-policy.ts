@@ -8,7 +8,7 @@
  */
 import type { DraftName } from "./exercise";
 import type { Role } from "./permissions";
-import { Section, TEXT_FIELDS } from "./room-doc";
+import { EXPERIENCE_KEYS, Section, TEXT_FIELDS } from "./room-doc";
 
 /** The fields an agreement item may have; anything else a client adds is refused. */
 const ITEM_KEYS = new Set<string>([
@@ -78,6 +78,17 @@ const RULES: Record<string, (writer: Writer, change: WriteChange, ctx: PolicyCon
     if (change.op === "delete" && change.path.length === 0 && change.itemId !== null && ctx.isItemLocked(change.itemId)) {
       return "An agreed item can't be removed. You can propose a change to it instead.";
     }
+    return null;
+  },
+  // Things to do together: co-written by the partners; each marks "done" only for themself.
+  [Section.experiences]: (writer, change) => {
+    if (writer.role !== "partner") return "Only the partners change their list of things to do together.";
+    const key = change.path[0];
+    if (key !== undefined && !(EXPERIENCE_KEYS as readonly string[]).includes(key)) return "That is not part of this list.";
+    if (change.itemId !== null && change.path.length === 1 && (IMMUTABLE_KEYS.has(key!) || key === "done")) {
+      return key === "done" ? "Each of you marks it done for yourself." : "Who added it, and when, does not change.";
+    }
+    if (key === "done" && change.path.length >= 2 && change.path[1] !== writer.userId) return "Each of you marks it done for yourself.";
     return null;
   },
   // The two drafts are Y.Text the server creates; clients type into them, by the exercise's turn.

@@ -1,8 +1,9 @@
-import Link from "next/link";
+import Link from "@/app/components/quiet-link";
 import { redirect } from "next/navigation";
 import { MarkdownView } from "@/app/components/markdown-view";
 import { currentUser } from "@/server/auth/nextauth";
 import { getRuntime } from "@/server/runtime";
+import { NotesSearch } from "./notes-search";
 
 export const dynamic = "force-dynamic";
 
@@ -15,15 +16,7 @@ export default async function NotesPage({ searchParams }: { searchParams: Promis
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Your private notes</h1>
-      <form role="search" className="flex flex-wrap items-end gap-2">
-        <label className="min-w-0 flex-1">
-          <span className="block font-medium">Search your notes</span>
-          <input name="q" type="search" defaultValue={q} className="field" />
-        </label>
-        <button type="submit" className="btn-primary">
-          Search
-        </button>
-      </form>
+      <NotesSearch initial={q} />
       <p role="status" className="text-sm text-stone-600 dark:text-stone-400">
         {notes.length === 0 ? (q ? `No notes mention \u201c${q}\u201d.` : "No notes yet.") : `${notes.length} ${notes.length === 1 ? "note" : "notes"}${q ? ` mention \u201c${q}\u201d` : ""}.`}
       </p>

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/app/components/quiet-link";
 import { useEffect, useState } from "react";
 import { io } from "socket.io-client";
 import { phaseLabel } from "@/app/lib/exercise";

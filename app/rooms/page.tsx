@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { currentUser } from "@/server/auth/nextauth";
 import { getRuntime } from "@/server/runtime";
+import { SafetyCheck } from "@/app/components/safety-check";
 import { CreateRoomForm } from "./create-room-form";
 import { Dashboard } from "./dashboard";
 
@@ -24,7 +25,13 @@ export default async function RoomsPage() {
       ) : (
         <Dashboard initial={rooms} />
       )}
-      <CreateRoomForm />
+      {therapist ? (
+        <CreateRoomForm />
+      ) : (
+        <SafetyCheck>
+          <CreateRoomForm />
+        </SafetyCheck>
+      )}
     </div>
   );
 }

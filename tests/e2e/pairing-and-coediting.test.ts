@@ -37,6 +37,7 @@ it("two partners pair through an invite link and co-edit one commitment live", a
   await ana.getByRole("link", { name: "Create an account" }).first().click();
   await signUpInBrowser(ana, "Ana");
   await ana.waitForURL(/\/rooms$/);
+  await ana.getByRole("button", { name: "Yes, I feel safe" }).click();
   await ana.getByLabel(/Name it something/).fill("Our Sunday talks");
   await ana.getByRole("button", { name: "Open room" }).click();
   await ana.waitForURL(/\/rooms\/[0-9a-f-]{36}$/);
@@ -54,6 +55,7 @@ it("two partners pair through an invite link and co-edit one commitment live", a
   await ben.getByRole("link", { name: "Create an account" }).last().click();
   await signUpInBrowser(ben, "Ben");
   await ben.waitForURL(inviteUrl);
+  await ben.getByRole("button", { name: "Yes, I feel safe" }).click();
   await ben.getByRole("button", { name: "Join the room" }).click();
   await ben.waitForURL(roomUrl);
   await expect.poll(() => ben.getByTestId("connection").textContent()).toContain("Connected");
@@ -119,6 +121,7 @@ it("an invite link that has not been used can be withdrawn, and then says so", a
   await ana.goto(`${server.url}/signup`);
   await signUpInBrowser(ana, "Ana");
   await ana.waitForURL(/\/rooms$/);
+  await ana.getByRole("button", { name: "Yes, I feel safe" }).click();
   await ana.getByLabel(/Name it something/).fill("Second room");
   await ana.getByRole("button", { name: "Open room" }).click();
   await ana.waitForURL(/\/rooms\/[0-9a-f-]{36}$/);

@@ -11,7 +11,7 @@ const change = (over: Partial<WriteChange>): WriteChange => ({ op: "insert", sec
 
 describe("write policy", () => {
   it("only the agreement's items and the exercise's drafts are written by clients; every other section is the server's", () => {
-    expect(CLIENT_WRITABLE_SECTIONS).toEqual(["agreementItems", "exerciseDrafts"]);
+    expect(CLIENT_WRITABLE_SECTIONS).toEqual(["agreementItems", "experiences", "exerciseDrafts"]);
     for (const section of ["meta", "agreementStatus", "exercise", "exerciseLog", "agenda", "comments", "anything-new"]) {
       for (const writer of [ana, tess]) {
         for (const op of ["insert", "delete"] as const) {
@@ -100,5 +100,20 @@ describe("the exercise's drafts", () => {
       expect(checkWrite(ana, draft("other", { op }), OPEN)).toMatch(/kept by Mend itself/);
       expect(checkWrite(ana, change({ section: "exerciseDrafts", path: ["speaker", "x"], op }), OPEN)).toMatch(/kept by Mend itself/);
     }
+  });
+});
+
+describe("things to do together", () => {
+  const exp = (over: Partial<WriteChange>) => change({ section: "experiences", ...over });
+  it("partners add and write them; each marks one done only for themself; the therapist writes nothing", () => {
+    expect(checkWrite(ana, exp({}))).toBeNull();
+    expect(checkWrite(ana, exp({ path: ["title"], itemId: "x" }))).toBeNull();
+    expect(checkWrite(ana, exp({ path: ["memory"], itemId: "x", op: "delete" }))).toBeNull();
+    expect(checkWrite(ana, exp({ path: ["done", "ana"], itemId: "x" }))).toBeNull();
+    expect(checkWrite(ana, exp({ path: ["done", "ben"], itemId: "x" }))).toMatch(/for yourself/);
+    expect(checkWrite(ana, exp({ path: ["done"], itemId: "x" }))).toMatch(/for yourself/);
+    expect(checkWrite(ana, exp({ path: ["createdBy"], itemId: "x" }))).toMatch(/does not change/);
+    expect(checkWrite(ana, exp({ path: ["score"], itemId: "x" }))).toMatch(/not part of this list/);
+    expect(checkWrite(tess, exp({ path: ["title"], itemId: "x" }))).toMatch(/Only the partners/);
   });
 });

@@ -1,6 +1,7 @@
-import Link from "next/link";
+import Link from "@/app/components/quiet-link";
 import { currentUser } from "@/server/auth/nextauth";
 import { getRuntime } from "@/server/runtime";
+import { SafetyCheck } from "@/app/components/safety-check";
 import { AcceptInvite } from "./accept-invite";
 
 export const dynamic = "force-dynamic";
@@ -64,7 +65,13 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <p>
         {invite.invitedBy} invited you to join as {invite.role === "partner" ? "a partner" : "the therapist for this room"}.
       </p>
-      <AcceptInvite token={token} />
+      {invite.role === "partner" ? (
+        <SafetyCheck>
+          <AcceptInvite token={token} />
+        </SafetyCheck>
+      ) : (
+        <AcceptInvite token={token} />
+      )}
     </div>
   );
 }

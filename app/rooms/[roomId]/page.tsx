@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/app/components/quiet-link";
 import { redirect } from "next/navigation";
 import { roomIdSchema } from "@/app/lib/api-schemas";
 import { currentUser } from "@/server/auth/nextauth";

@@ -9,7 +9,10 @@ import { AgreementItemCard, type Member } from "./agreement-item";
 import type { CheckIn } from "./check-ins";
 import { Agenda } from "./agenda";
 import { InvitePanel } from "./invite-panel";
+import { RoomNav } from "./room-nav";
+import { SharedWithYou } from "./shared-with-you";
 import { SpeakAndListen } from "./speak-and-listen";
+import { Together } from "./together";
 import { TherapistAccess } from "./therapist-access";
 import { TherapistNotes } from "./therapist-notes";
 import { SigningPanel } from "./signing-panel";
@@ -104,6 +107,7 @@ export function RoomView({ roomId, title, me, members }: Props) {
   return (
     <div className="space-y-6">
       <header className="space-y-3">
+        <RoomNav roomId={roomId} current="room" />
         <h1 className="text-2xl font-semibold">{title}</h1>
         <StatusBar connection={room.connection} saveState={room.connection === "connected" ? room.saveState : null} />
         <Presence me={me} others={others} online={onlineIds} peers={room.peers} />
@@ -125,6 +129,8 @@ export function RoomView({ roomId, title, me, members }: Props) {
           </button>
         </div>
       ) : null}
+
+      <SharedWithYou roomId={roomId} doc={room.doc} />
 
       <SpeakAndListen roomId={roomId} room={room} me={me} partners={partners} online={new Set([me.userId, ...onlineIds])} nameOf={nameOf} />
 
@@ -185,6 +191,8 @@ export function RoomView({ roomId, title, me, members }: Props) {
       </section>
 
       <Agenda roomId={roomId} room={room} me={me} canEdit={canEdit} />
+
+      <Together room={room} me={me} partners={partners} canEdit={canEdit} />
 
       <SigningPanel roomId={roomId} room={room} me={me} partners={partners} />
 

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/app/components/quiet-link";
 import { useCallback, useEffect, useState } from "react";
 import type * as Y from "yjs";
 import { parseStatusRecord } from "@/app/lib/agreement";

@@ -168,7 +168,7 @@ export function SpeakAndListen({ roomId, room, me, partners, online, nameOf }: P
       ) : state.status === "proposed" ? (
         <Proposal state={state} me={me} nameOf={nameOf} online={online} busy={busy} send={send} allowed={allowed} />
       ) : state.status === "active" ? (
-        <Dialogue state={state} log={log} room={room} me={me} nameOf={nameOf} busy={busy} send={send} allowed={allowed} />
+        <Dialogue roomId={roomId} state={state} log={log} room={room} me={me} nameOf={nameOf} busy={busy} send={send} allowed={allowed} />
       ) : (
         <Ended state={state} me={me} nameOf={nameOf} busy={busy} send={send} allowed={allowed} />
       )}
@@ -295,7 +295,7 @@ function situation(state: ActiveExercise, me: Member, nameOf: (id: string) => st
   return state.listener === me.userId ? `Your turn to listen back: ${LISTENER_PROMPTS[step]}` : `${listener === "you" ? "You" : nameOf(state.listener)} is writing: ${phaseLabel(step).toLowerCase()}.`;
 }
 
-function Dialogue({ state, log, room, me, nameOf, busy, send, allowed }: { state: ActiveExercise; log: ExerciseLogEntry[]; room: LiveRoom; me: Member; nameOf(id: string): string; busy: boolean; send: Send; allowed(t: EventType): boolean }) {
+function Dialogue({ roomId, state, log, room, me, nameOf, busy, send, allowed }: { roomId: string; state: ActiveExercise; log: ExerciseLogEntry[]; room: LiveRoom; me: Member; nameOf(id: string): string; busy: boolean; send: Send; allowed(t: EventType): boolean }) {
   const [speakerText, speakerValue] = useDraft(room.doc, "speaker");
   const [listenerText, listenerValue] = useDraft(room.doc, "listener");
   const now = useNow(Boolean(state.pause?.returnAt) || Boolean(state.timer?.runningSince), 1000);
@@ -368,6 +368,7 @@ function Dialogue({ state, log, room, me, nameOf, busy, send, allowed }: { state
               ) : null}
             </div>
           ) : null}
+          {speakerWrites ? <WordsHelper roomId={roomId} text={speakerText} /> : null}
           {state.timer ? <Timer state={state} now={now} busy={busy} send={send} allowed={allowed} /> : null}
         </div>
       ) : null}
@@ -409,6 +410,59 @@ function Dialogue({ state, log, room, me, nameOf, busy, send, allowed }: { state
 
       <Controls state={state} me={me} nameOf={nameOf} busy={busy} send={send} allowed={allowed} />
     </div>
+  );
+}
+
+const FEELINGS = ["hurt", "scared", "lonely", "angry", "ashamed", "sad", "confused", "betrayed", "anxious", "hopeful", "relieved", "grateful", "tired", "unsure", "close to you", "far from you"];
+
+/**
+ * Help with the words (step 2): an "I" statement to start from, a feelings vocabulary, and, for an
+ * apology written in the private space (step 7), a way to bring it here to deliver it.
+ */
+function WordsHelper({ roomId, text }: { roomId: string; text: Y.Text }) {
+  const [note, setNote] = useState<string | null>(null);
+  const insert = (words: string) => {
+    text.insert(text.length, (text.length > 0 && !text.toString().endsWith(" ") ? " " : "") + words);
+    document.getElementById("exercise-speaker")?.focus();
+  };
+  const bringApology = async () => {
+    const res = await fetch(`/api/rooms/${roomId}/private`);
+    if (!res.ok) return setNote("Your private space could not be opened right now.");
+    const { mine } = (await res.json()) as { mine: Array<{ kind: string; fields: Record<string, string> }> };
+    const apology = mine.filter((i) => i.kind === "apology").at(-1);
+    if (!apology) return setNote("You have not written an apology in your private space yet.");
+    const f = apology.fields;
+    const parts = [f.acknowledge, f.impact, f.responsibility, f.commitment, f.differently].filter((p) => p && p.trim() !== "");
+    if (parts.length === 0) return setNote("Your apology is still empty.");
+    insert(parts.join(" "));
+    setNote("Your apology is in your draft. Read it through, then share it when you are ready; it could also go in a few parts.");
+  };
+  return (
+    <details className="text-sm">
+      <summary className="cursor-pointer font-medium">Help with the words</summary>
+      <div className="mt-2 space-y-2">
+        <p>
+          Try: &ldquo;I feel <em>(a feeling)</em> when <em>(what happened)</em>, because <em>(what it means to me)</em>, and I need <em>(what would help)</em>.&rdquo;
+        </p>
+        <button type="button" className="btn-quiet min-h-10" onClick={() => insert("I feel ")}>
+          Start with &ldquo;I feel&rdquo;
+        </button>
+        <p className="font-medium">Words for feelings</p>
+        <ul className="flex flex-wrap gap-1.5" aria-label="Words for feelings">
+          {FEELINGS.map((f) => (
+            <li key={f}>
+              <button type="button" className="rounded-full border border-stone-300 px-2.5 py-1 dark:border-stone-600" onClick={() => insert(f)}>
+                {f}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <button type="button" className="btn-quiet min-h-10" onClick={() => void bringApology()}>
+          Bring in my apology from my private space
+        </button>
+        <p role="status">{note}</p>
+      </div>
+    </details>
   );
 }
 

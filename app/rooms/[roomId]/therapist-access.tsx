@@ -55,7 +55,7 @@ export function TherapistAccess({ roomId, me, therapists, here }: { roomId: stri
     }
     setConfirming(null);
     if (userId === me.userId) {
-      router.push("/rooms");
+      router.replace("/rooms");
       return;
     }
     setDone("Their access has ended. They can no longer open this room unless one of you invites them again.");

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/app/components/quiet-link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { GentleAlert } from "@/app/components/gentle-alert";
 import { MarkdownView } from "@/app/components/markdown-view";

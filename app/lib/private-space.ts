@@ -1,0 +1,82 @@
+/**
+ * A partner's private space: what each kind of item asks, and who may see an item. Shared by the
+ * server (which enforces it on every response) and the pages (which show the same rule).
+ */
+import { z } from "zod";
+import type { Role } from "./permissions";
+
+export const PRIVATE_KINDS = ["acknowledgment", "response", "apology", "reflection"] as const;
+export type PrivateKind = (typeof PRIVATE_KINDS)[number];
+
+interface FieldSpec {
+  name: string;
+  label: string;
+  hint: string;
+}
+
+/** The questions each kind asks, in order. Gentle, and without a score anywhere. */
+export const KIND_FIELDS: Record<PrivateKind, { title: string; fields: FieldSpec[] }> = {
+  acknowledgment: {
+    title: "Acknowledging what happened",
+    fields: [
+      { name: "happened", label: "What happened", hint: "Plainly, in your own words." },
+      { name: "impact", label: "What it did to my partner", hint: "The hurt, as you understand it now." },
+      { name: "responsibility", label: "What I take responsibility for", hint: "Without explaining it away or justifying it." },
+    ],
+  },
+  response: {
+    title: "What is still missing for me",
+    fields: [{ name: "missing", label: "What is still missing for me", hint: "What you still need to hear or understand." }],
+  },
+  apology: {
+    title: "An apology",
+    fields: [
+      { name: "acknowledge", label: "I acknowledge", hint: "What I did." },
+      { name: "impact", label: "The impact", hint: "How it hurt you." },
+      { name: "responsibility", label: "I take responsibility", hint: "It was my choice." },
+      { name: "commitment", label: "My commitment", hint: "What I promise now." },
+      { name: "differently", label: "What I will do differently", hint: "Concretely, from now on." },
+    ],
+  },
+  reflection: {
+    title: "A reflection on forgiveness",
+    fields: [{ name: "reflection", label: "My reflection", hint: "Forgiveness is not forgetting, and it takes the time it takes." }],
+  },
+};
+
+export const PRIVATE_TEXT_MAX = 5_000;
+
+export const privateItemInput = z
+  .object({
+    kind: z.enum(PRIVATE_KINDS),
+    respondsTo: z.uuid().optional(),
+    fields: z.record(z.string(), z.string().max(PRIVATE_TEXT_MAX, "Please keep each part under 5,000 characters.")),
+  })
+  .strict()
+  .refine((v) => Object.keys(v.fields).every((k) => KIND_FIELDS[v.kind].fields.some((f) => f.name === k)), { message: "That is not part of this kind of writing." });
+
+export const sharingInput = z.object({ partner: z.boolean(), therapist: z.boolean() }).strict();
+
+export const healingInput = z
+  .object({
+    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Please give the day as YYYY-MM-DD."),
+    safe: z.number().int().min(1).max(10),
+    connected: z.number().int().min(1).max(10),
+    note: z.string().trim().max(500, "Please keep the note under 500 characters.").optional(),
+  })
+  .strict();
+
+export interface Visibility {
+  ownerId: string;
+  sharedWithPartner: boolean;
+  sharedWithTherapist: boolean;
+}
+
+/**
+ * The one rule: its author always; the other partner only while it is shared with the partner;
+ * the therapist only while it is shared with the therapist. Nobody else, ever.
+ */
+export function canSee(item: Visibility, viewer: { userId: string; role: Role }): boolean {
+  if (viewer.userId === item.ownerId) return true;
+  return viewer.role === "partner" ? item.sharedWithPartner : item.sharedWithTherapist;
+}
