@@ -261,10 +261,16 @@ function Trend({ ratings, label }: { ratings: Rating[]; label: string }) {
       <svg viewBox={`-4 -4 ${w + 8} ${h + 8}`} className="h-28 w-full max-w-md" aria-hidden="true">
         <path d={line("safe")} fill="none" stroke="#2f5346" strokeWidth="2.5" />
         <path d={line("connected")} fill="none" stroke="#b45309" strokeWidth="2.5" strokeDasharray="6 4" />
+        {last.map((r, i) => (
+          <g key={r.day}>
+            <circle cx={x(i)} cy={y(r.safe)} r="3.5" fill="#2f5346" />
+            <rect x={x(i) - 3.5} y={y(r.connected) - 3.5} width="7" height="7" fill="#b45309" />
+          </g>
+        ))}
       </svg>
       <figcaption className="text-sm">
         {label}: over {last.length} {last.length === 1 ? "day" : "days"}, safe from {range("safe")}, connected from {range("connected")} (out of 10). Most recent ({latest.day}): safe {latest.safe}, connected {latest.connected}.
-        <span className="block text-stone-600 dark:text-stone-400">Solid line: safe. Dashed line: connected.</span>
+        <span className="block text-stone-600 dark:text-stone-400">Solid line and dots: safe. Dashed line and squares: connected.</span>
       </figcaption>
     </figure>
   );
