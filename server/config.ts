@@ -32,6 +32,7 @@ const envSchema = z.object({
   INVITE_TTL_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 60 * 60),
   /** New accounts from one network address per hour (a clinic behind one address may need more). */
   SIGNUP_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  INVITE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(30),
   COMPACTION_THRESHOLD: z.coerce.number().int().min(2).default(500),
   ROOM_UNLOAD_DELAY_MS: z.coerce.number().int().min(0).default(5_000),
   /** Where the quick exit goes: a neutral page that is not Mend. */

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const rateLimiter = createRateLimiter(db);
   const accounts = createAccounts(db, rateLimiter, { signUpsPerHourPerIp: config.SIGNUP_LIMIT_PER_HOUR });
   const rooms = createRooms(db);
-  const invites = createInvites(db, rooms, rateLimiter, config.INVITE_TTL_SECONDS);
+  const invites = createInvites(db, rooms, rateLimiter, config.INVITE_TTL_SECONDS, config.INVITE_LIMIT_PER_HOUR);
   // The registry calls into services that themselves use the registry: bound once both exist.
   let onItemsEdited: (roomId: string, userId: string, itemIds: string[]) => void = () => {};
   let onLoaded: (room: LiveRoom) => Promise<void> = async () => {};

@@ -8,7 +8,6 @@ import { hashInviteToken, newInviteToken } from "./invite-token";
 import type { RateLimiter } from "./rate-limit";
 import type { Rooms } from "./rooms";
 
-export const INVITE_LIMIT_PER_USER = { max: 30, windowSeconds: 60 * 60 };
 
 export interface PendingInvite {
   id: string;
@@ -32,7 +31,8 @@ const GONE_MESSAGE: Record<Exclude<InviteState, "valid">, string> = {
   revoked: "This invite link was withdrawn. Ask for a new one if you still need to join.",
 };
 
-export function createInvites(db: Database, roomsService: Rooms, limiter: RateLimiter, ttlSeconds: number) {
+/** `invitesPerHourPerUser`: how many invites one person may create in an hour (INVITE_LIMIT_PER_HOUR). */
+export function createInvites(db: Database, roomsService: Rooms, limiter: RateLimiter, ttlSeconds: number, invitesPerHourPerUser = 30) {
   async function requireMember(roomId: string, userId: string): Promise<Role> {
     const role = await roomsService.roleOf(roomId, userId);
     // Unknown rooms and rooms one is not in look the same from outside.
@@ -57,7 +57,7 @@ export function createInvites(db: Database, roomsService: Rooms, limiter: RateLi
       if (role === "partner" && (await partnerCount(db, roomId)) >= MAX_PARTNERS) {
         throw new AppError("conflict", "This room already has two partners.");
       }
-      const limit = await limiter.hit({ key: `invite:user:${userId}`, ...INVITE_LIMIT_PER_USER });
+      const limit = await limiter.hit({ key: `invite:user:${userId}`, max: invitesPerHourPerUser, windowSeconds: 60 * 60 });
       if (!limit.allowed) {
         throw new AppError("rate_limited", "You have created many invites in the last hour. Please try again later.", {
           retryAfterSeconds: limit.retryAfterSeconds,
