@@ -29,7 +29,7 @@ function frame(type: number, write: (e: encoding.Encoder) => void): Uint8Array {
 }
 
 function room(name: string): Room {
-  let r = rooms.get(name);
+  const r = rooms.get(name);
   if (r) return r;
   const doc = new Y.Doc();
   const awareness = new awarenessProtocol.Awareness(doc);
