@@ -116,9 +116,9 @@ async function main(): Promise<void> {
   };
   setRuntime(runtime);
 
-  const { engine, io, endAccess, notifyDashboards } = createSocketServer({ rooms, agreement, signing, exercises });
+  const { engine, io, endAccess, notifyDashboards, hasWatchers } = createSocketServer({ rooms, agreement, signing, exercises });
   access.bindSockets(endAccess);
-  dashboard.bindNotify(notifyDashboards);
+  dashboard.bindNotify(notifyDashboards, hasWatchers);
 
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const server = createServer((req, res) => {

@@ -28,6 +28,9 @@ export function createSocketServer({ rooms, agreement, signing, exercises }: { r
   const io = new IOServer({ serveClient: false, path: "/socket.io" });
   io.bind(engine);
 
+  /** Sockets that asked for dashboard updates (none: changes need not be looked into at all). */
+  let watchers = 0;
+
   io.use((socket, next) => {
     const userId = (socket.request as AuthedRequest).mendUserId;
     if (!userId) return next(new Error("unauthenticated"));
@@ -75,6 +78,11 @@ export function createSocketServer({ rooms, agreement, signing, exercises }: { r
     on(socket, "agreement:sign", async ({ roomId, hash, password }) => signing.sign(roomId, socket.data.userId as string, hash, password));
     on(socket, "agreement:witness", async ({ roomId, version, password }) => signing.witness(roomId, socket.data.userId as string, version, password));
     on(socket, "dashboard:watch", async () => {
+      if (!socket.data.watching) {
+        socket.data.watching = true;
+        watchers++;
+        socket.once("disconnect", () => watchers--);
+      }
       await socket.join(`watch:${socket.data.userId as string}`);
       return {};
     });
@@ -101,7 +109,7 @@ export function createSocketServer({ rooms, agreement, signing, exercises }: { r
     if (userIds.length > 0) io.to(userIds.map((u) => `watch:${u}`)).emit("dashboard:changed", { roomId });
   }
 
-  return { engine, io, endAccess, notifyDashboards };
+  return { engine, io, endAccess, notifyDashboards, hasWatchers: () => watchers > 0 };
 }
 
 /** Validates the payload, requires an ack, and turns every failure into an error ack. */

@@ -58,7 +58,10 @@ export interface LiveRoomOptions {
   onEmpty(room: LiveRoom): void;
   /** A member opened the room (their first connection) or closed it (their last). */
   onPresence?(room: LiveRoom, member: RoomMember, present: boolean): void;
-  /** The document changed (for overviews; called on every update, so it must be cheap). */
+  /**
+   * Something an overview shows changed: the server wrote (state, status, signing…), or a member
+   * added or removed an item or changed a review date. Not called for typing.
+   */
   onChanged?(roomId: string): void;
 }
 
@@ -115,7 +118,7 @@ export class LiveRoom {
     for (const conn of this.connections) if (conn !== origin) conn.send(msg);
     this.pending.push(update);
     this.scheduleFlush();
-    this.options.onChanged?.(this.id);
+    if (!(origin instanceof Connection)) this.options.onChanged?.(this.id);
   };
 
   private onAwarenessUpdate = (
@@ -284,6 +287,7 @@ export class LiveRoom {
       }
     }
     for (const client of inspection.clients) this.clientOwners.set(client, writer.userId);
+    if (inspection.changes.some((c) => c.topLevel || c.path[0] === "reviewDate")) this.options.onChanged?.(this.id);
     try {
       Y.applyUpdate(this.doc, inspection.update, conn);
     } finally {

@@ -2,8 +2,12 @@
  * The room's Yjs update log in Postgres. An append reserves sequence numbers on the room's row
  * (`UPDATE … RETURNING`), which also serializes appends and compactions of one room across
  * server processes.
+ *
+ * Appends from all rooms are committed together: whatever rooms have ready while a commit runs
+ * goes into the next one (one transaction, one fsync for all of them). Each room has at most one
+ * append in flight (LiveRoom's own group commit), so a batch holds one row per room.
  */
-import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Database } from "@/db/client";
 import { roomUpdates, rooms } from "@/db/schema";
@@ -18,15 +22,51 @@ export interface LoadedRoom {
 }
 
 /** `syncToDisk` runs after each append commits, before it counts as saved (see db/client.ts). */
+interface Waiting {
+  update: Uint8Array;
+  resolve(seq: number): void;
+  reject(error: Error): void;
+}
+
 export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = async () => {}) {
-  async function reserve(tx: Pick<Database, "update">, roomId: string, n: number): Promise<number> {
-    const [row] = await tx
-      .update(rooms)
-      .set({ lastSeq: sql`${rooms.lastSeq} + ${n}` })
-      .where(eq(rooms.id, roomId))
-      .returning({ lastSeq: rooms.lastSeq });
-    if (!row) throw new Error(`room ${roomId} does not exist`);
-    return row.lastSeq;
+  let queue = new Map<string, Waiting[]>();
+  let committing = false;
+
+  async function commitAll(): Promise<void> {
+    committing = true;
+    while (queue.size > 0) {
+      const batch = queue;
+      queue = new Map();
+      const ids = [...batch.keys()].sort();
+      try {
+        const seqs = await db.transaction(async (tx) => {
+          // Row locks in one order (by id), so batches from several processes never deadlock.
+          await tx.select({ id: rooms.id }).from(rooms).where(inArray(rooms.id, ids)).orderBy(asc(rooms.id)).for("update");
+          const reserved = await tx
+            .update(rooms)
+            .set({ lastSeq: sql`${rooms.lastSeq} + 1` })
+            .where(inArray(rooms.id, ids))
+            .returning({ id: rooms.id, lastSeq: rooms.lastSeq });
+          const rows = reserved.map((r) => {
+            const updates = batch.get(r.id)!.map((w) => w.update);
+            return { roomId: r.id, seq: r.lastSeq, update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) };
+          });
+          if (rows.length > 0) await tx.insert(roomUpdates).values(rows);
+          return new Map(reserved.map((r) => [r.id, r.lastSeq]));
+        });
+        await syncToDisk();
+        for (const [roomId, waiting] of batch) {
+          const seq = seqs.get(roomId);
+          for (const w of waiting) {
+            if (seq === undefined) w.reject(new Error(`room ${roomId} does not exist`));
+            else w.resolve(seq);
+          }
+        }
+      } catch (error) {
+        for (const waiting of batch.values()) for (const w of waiting) w.reject(error as Error);
+      }
+    }
+    committing = false;
   }
 
   return {
@@ -45,15 +85,14 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
       return { doc, rows: rows.length, lastSeq: rows.at(-1)?.seq ?? 0, rewritePending: room?.pending === true };
     },
 
-    /** One row for the whole batch; returns its sequence number once committed. */
-    async append(roomId: string, update: Uint8Array): Promise<number> {
-      const seq = await db.transaction(async (tx) => {
-        const next = await reserve(tx, roomId, 1);
-        await tx.insert(roomUpdates).values({ roomId, seq: next, update });
-        return next;
+    /** One row for this room in the next commit; resolves with its sequence number once durable. */
+    append(roomId: string, update: Uint8Array): Promise<number> {
+      return new Promise<number>((resolve, reject) => {
+        const waiting = queue.get(roomId);
+        if (waiting) waiting.push({ update, resolve, reject });
+        else queue.set(roomId, [{ update, resolve, reject }]);
+        if (!committing) setImmediate(() => void (committing ? undefined : commitAll()));
       });
-      await syncToDisk();
-      return seq;
     },
 
     /**

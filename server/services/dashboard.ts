@@ -29,6 +29,7 @@ const NOTIFY_AFTER_MS = 500;
 
 export function createDashboard(db: Database, rooms: Rooms, registry: RoomRegistry) {
   let notify: (userIds: string[], roomId: string) => void = () => {};
+  let watched = () => false;
   const pending = new Map<string, NodeJS.Timeout>();
 
   async function overview(roomId: string, userId: string): Promise<RoomOverview | null> {
@@ -72,13 +73,14 @@ export function createDashboard(db: Database, rooms: Rooms, registry: RoomRegist
   }
 
   return {
-    bindNotify(fn: (userIds: string[], roomId: string) => void): void {
+    bindNotify(fn: (userIds: string[], roomId: string) => void, anyWatcher: () => boolean): void {
       notify = fn;
+      watched = anyWatcher;
     },
 
     /** Something in this room changed: tell its members' dashboards, once per short while. */
     changed(roomId: string): void {
-      if (pending.has(roomId)) return;
+      if (pending.has(roomId) || !watched()) return;
       const timer = setTimeout(() => {
         pending.delete(roomId);
         void rooms
