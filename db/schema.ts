@@ -345,8 +345,8 @@ export const privateItems = pgTable(
     respondsTo: uuid("responds_to"),
     /** The item's fields by name (see app/lib/private-space.ts). */
     fields: jsonb("fields").$type<Record<string, string>>().notNull().default({}),
-    sharedWithPartner: boolean("shared_with_partner").notNull().default(false),
-    sharedWithTherapist: boolean("shared_with_therapist").notNull().default(false),
+    /** User ids it is shared with, each one by name (a later therapist never inherits a share). */
+    sharedWith: jsonb("shared_with").$type<string[]>().notNull().default([]),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -372,7 +372,7 @@ export const healingRatings = pgTable(
   (t) => [primaryKey({ columns: [t.roomId, t.ownerId, t.day] })],
 );
 
-/** Whom a partner shows their healing trend to (all of it, or nothing). */
+/** Whom a partner shows their healing trend to (the ratings, not their notes), by user id. */
 export const healingSharing = pgTable(
   "healing_sharing",
   {
@@ -382,8 +382,7 @@ export const healingSharing = pgTable(
     ownerId: uuid("owner_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    partner: boolean("partner").notNull().default(false),
-    therapist: boolean("therapist").notNull().default(false),
+    sharedWith: jsonb("shared_with").$type<string[]>().notNull().default([]),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.ownerId] })],
 );

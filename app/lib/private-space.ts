@@ -55,7 +55,8 @@ export const privateItemInput = z
   .strict()
   .refine((v) => Object.keys(v.fields).every((k) => KIND_FIELDS[v.kind].fields.some((f) => f.name === k)), { message: "That is not part of this kind of writing." });
 
-export const sharingInput = z.object({ partner: z.boolean(), therapist: z.boolean() }).strict();
+/** The people it is shared with, by user id (each must be a member of the room; at most a few). */
+export const sharingInput = z.object({ with: z.array(z.uuid()).max(8) }).strict();
 
 export const healingInput = z
   .object({
@@ -68,15 +69,15 @@ export const healingInput = z
 
 export interface Visibility {
   ownerId: string;
-  sharedWithPartner: boolean;
-  sharedWithTherapist: boolean;
+  /** User ids it is shared with now. */
+  sharedWith: readonly string[];
 }
 
 /**
- * The one rule: its author always; the other partner only while it is shared with the partner;
- * the therapist only while it is shared with the therapist. Nobody else, ever.
+ * The one rule: its author always; anyone else only while it is shared with them by name (a
+ * therapist who joins later does not inherit what was shared with another). Being a member of
+ * the room is checked before this.
  */
 export function canSee(item: Visibility, viewer: { userId: string; role: Role }): boolean {
-  if (viewer.userId === item.ownerId) return true;
-  return viewer.role === "partner" ? item.sharedWithPartner : item.sharedWithTherapist;
+  return viewer.userId === item.ownerId || item.sharedWith.includes(viewer.userId);
 }

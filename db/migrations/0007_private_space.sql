@@ -12,8 +12,7 @@ CREATE TABLE "healing_ratings" (
 CREATE TABLE "healing_sharing" (
 	"room_id" uuid NOT NULL,
 	"owner_id" uuid NOT NULL,
-	"partner" boolean DEFAULT false NOT NULL,
-	"therapist" boolean DEFAULT false NOT NULL,
+	"shared_with" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	CONSTRAINT "healing_sharing_room_id_owner_id_pk" PRIMARY KEY("room_id","owner_id")
 );
 --> statement-breakpoint
@@ -24,8 +23,7 @@ CREATE TABLE "private_items" (
 	"kind" text NOT NULL,
 	"responds_to" uuid,
 	"fields" jsonb DEFAULT '{}'::jsonb NOT NULL,
-	"shared_with_partner" boolean DEFAULT false NOT NULL,
-	"shared_with_therapist" boolean DEFAULT false NOT NULL,
+	"shared_with" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );

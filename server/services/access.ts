@@ -4,11 +4,11 @@
  * connections at once; and an access log of therapists being added, entering, leaving and being
  * removed, which the partners can read.
  */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { can, type Role } from "@/app/lib/permissions";
 import { CloseCode } from "@/app/lib/wire";
 import type { Database } from "@/db/client";
-import { memberships, roomAccessLog } from "@/db/schema";
+import { healingSharing, invites, memberships, privateItems, roomAccessLog } from "@/db/schema";
 import { AppError } from "../errors";
 import { log } from "../log";
 import type { RoomRegistry } from "../rooms/registry";
@@ -53,8 +53,27 @@ export function createAccess(db: Database, rooms: Rooms, registry: RoomRegistry)
       const target = self ? by : await rooms.member(roomId, therapistId);
       if (!target) throw new AppError("not_found", "That person is not in this room.");
       if (target.role !== "therapist") throw new AppError("conflict", "Only a therapist's access can be removed here.");
-      await db.transaction(async (tx) => {
-        await tx.delete(memberships).where(and(eq(memberships.roomId, roomId), eq(memberships.userId, therapistId)));
+      const removed = await db.transaction(async (tx) => {
+        const gone = await tx
+          .delete(memberships)
+          .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, therapistId)))
+          .returning({ userId: memberships.userId });
+        if (gone.length === 0) return false; // someone else removed them a moment ago
+        // Nothing stays shared with them: a later invite (of them or another therapist) starts afresh.
+        const named = sql`${JSON.stringify([therapistId])}::jsonb`;
+        await tx
+          .update(privateItems)
+          .set({ sharedWith: sql`${privateItems.sharedWith} - ${therapistId}::text` })
+          .where(and(eq(privateItems.roomId, roomId), sql`${privateItems.sharedWith} @> ${named}`));
+        await tx
+          .update(healingSharing)
+          .set({ sharedWith: sql`${healingSharing.sharedWith} - ${therapistId}::text` })
+          .where(and(eq(healingSharing.roomId, roomId), sql`${healingSharing.sharedWith} @> ${named}`));
+        // Links they made can no longer let anyone in.
+        await tx
+          .update(invites)
+          .set({ revokedAt: new Date() })
+          .where(and(eq(invites.roomId, roomId), eq(invites.createdBy, therapistId), isNull(invites.usedAt), isNull(invites.revokedAt)));
         await tx.insert(roomAccessLog).values({
           roomId,
           userId: therapistId,
@@ -63,7 +82,9 @@ export function createAccess(db: Database, rooms: Rooms, registry: RoomRegistry)
           event: self ? "departed" : "revoked",
           byName: self ? null : by.name,
         });
+        return true;
       });
+      if (!removed) throw new AppError("not_found", "That person is not in this room.");
       registry.disconnectUser(roomId, therapistId, CloseCode.forbidden, "Your access to this room has ended.");
       await endSockets(roomId, therapistId);
       log.info("therapist access ended", { room: roomId, by: self ? "themselves" : "a partner" });

@@ -5,7 +5,7 @@
  * served to anyone it was not shared with. When something shared changes, the room's document
  * gets a content-free signal so the others fetch again.
  */
-import { and, asc, eq, gte, inArray, ne, or } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { can, type Role } from "@/app/lib/permissions";
 import { canSee, healingInput, privateItemInput, sharingInput } from "@/app/lib/private-space";
@@ -23,8 +23,8 @@ export interface PrivateItemView {
   fields: Record<string, string>;
   ownerId: string;
   ownerName: string;
-  sharedWithPartner: boolean;
-  sharedWithTherapist: boolean;
+  /** Only in the author's own view: whom it is shared with. */
+  sharedWith: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -45,11 +45,28 @@ export function createPrivateSpace(db: Database, rooms: Rooms, registry: RoomReg
     return { userId, role };
   }
 
-  /** Tells everyone in the room "something shared changed" (no content): they fetch again. */
-  async function signal(roomId: string): Promise<void> {
+  /**
+   * Tells these people "something shared with you changed" (a timestamp, no content), each under
+   * their own key, so nobody learns when something not shared with them changes.
+   */
+  async function signal(roomId: string, people: Iterable<string>): Promise<void> {
+    const audience = [...new Set(people)];
+    if (audience.length === 0) return;
     await registry.withRoom(roomId, (room) => {
-      room.doc.transact(() => room.doc.getMap("signals").set("private", Date.now()), SERVER_ORIGIN);
+      const signals = room.doc.getMap("signals");
+      const now = Date.now();
+      room.doc.transact(() => {
+        for (const userId of audience) signals.set(`private:${userId}`, now);
+      }, SERVER_ORIGIN);
     });
+  }
+
+  /** Only people in the room, never the author themself. */
+  async function validAudience(roomId: string, ownerId: string, ids: string[]): Promise<string[]> {
+    const members = new Set((await rooms.members(roomId)).map((m) => m.userId));
+    const unique = [...new Set(ids)].filter((id) => id !== ownerId);
+    if (!unique.every((id) => members.has(id))) throw new AppError("invalid_input", "You can share only with people in this room.");
+    return unique;
   }
 
   async function ownItem(itemId: string, userId: string) {
@@ -63,12 +80,12 @@ export function createPrivateSpace(db: Database, rooms: Rooms, registry: RoomReg
     /** Mine, and what others share with me, oldest first. */
     async list(roomId: string, userId: string): Promise<{ mine: PrivateItemView[]; sharedWithMe: PrivateItemView[] }> {
       const me = await viewer(roomId, userId);
-      const sharedWith = me.role === "partner" ? eq(privateItems.sharedWithPartner, true) : eq(privateItems.sharedWithTherapist, true);
+      const sharedWithMe = sql`${privateItems.sharedWith} @> ${JSON.stringify([userId])}::jsonb`;
       const rows = await db
         .select({ item: privateItems, ownerName: users.name })
         .from(privateItems)
         .innerJoin(users, eq(users.id, privateItems.ownerId))
-        .where(and(eq(privateItems.roomId, roomId), or(eq(privateItems.ownerId, userId), and(ne(privateItems.ownerId, userId), sharedWith))))
+        .where(and(eq(privateItems.roomId, roomId), or(eq(privateItems.ownerId, userId), and(ne(privateItems.ownerId, userId), sharedWithMe))))
         .orderBy(asc(privateItems.createdAt));
       const views = rows
         .filter(({ item }) => canSee(item, me))
@@ -79,8 +96,8 @@ export function createPrivateSpace(db: Database, rooms: Rooms, registry: RoomReg
           fields: item.fields,
           ownerId: item.ownerId,
           ownerName,
-          sharedWithPartner: item.sharedWithPartner,
-          sharedWithTherapist: item.sharedWithTherapist,
+          // Whom else it is shared with is the author's business only.
+          sharedWith: item.ownerId === userId ? item.sharedWith : [],
           createdAt: item.createdAt.toISOString(),
           updatedAt: item.updatedAt.toISOString(),
         }));
@@ -111,23 +128,23 @@ export function createPrivateSpace(db: Database, rooms: Rooms, registry: RoomReg
         .set({ fields: data.fields, updatedAt: new Date() })
         .where(and(eq(privateItems.id, itemId), eq(privateItems.ownerId, userId)))
         .returning({ updatedAt: privateItems.updatedAt });
-      if (item.sharedWithPartner || item.sharedWithTherapist) await signal(item.roomId);
+      await signal(item.roomId, item.sharedWith);
       return { updatedAt: row!.updatedAt.toISOString() };
     },
 
-    /** Shares an item with the partner and/or the therapist, or takes it back. */
-    async share(itemId: string, userId: string, input: unknown): Promise<{ sharedWithPartner: boolean; sharedWithTherapist: boolean }> {
+    /** Shares an item with these people (by user id), or takes it back from whoever is left out. */
+    async share(itemId: string, userId: string, input: unknown): Promise<{ sharedWith: string[] }> {
       const item = await ownItem(itemId, userId);
-      const { partner, therapist } = parse(sharingInput, input);
-      await db.update(privateItems).set({ sharedWithPartner: partner, sharedWithTherapist: therapist }).where(and(eq(privateItems.id, itemId), eq(privateItems.ownerId, userId)));
-      await signal(item.roomId);
-      return { sharedWithPartner: partner, sharedWithTherapist: therapist };
+      const sharedWith = await validAudience(item.roomId, userId, parse(sharingInput, input).with);
+      await db.update(privateItems).set({ sharedWith }).where(and(eq(privateItems.id, itemId), eq(privateItems.ownerId, userId)));
+      await signal(item.roomId, [...item.sharedWith, ...sharedWith]);
+      return { sharedWith };
     },
 
     async remove(itemId: string, userId: string): Promise<void> {
       const item = await ownItem(itemId, userId);
       await db.delete(privateItems).where(and(eq(privateItems.id, itemId), eq(privateItems.ownerId, userId)));
-      if (item.sharedWithPartner || item.sharedWithTherapist) await signal(item.roomId);
+      await signal(item.roomId, item.sharedWith);
     },
 
     /** Today's rating (replacing today's earlier one): at most one a day. */
@@ -145,17 +162,18 @@ export function createPrivateSpace(db: Database, rooms: Rooms, registry: RoomReg
           set: { safe: data.safe, connected: data.connected, note: data.note ?? null },
         });
       const [sharing] = await db.select().from(healingSharing).where(and(eq(healingSharing.roomId, roomId), eq(healingSharing.ownerId, userId)));
-      if (sharing?.partner || sharing?.therapist) await signal(roomId);
+      await signal(roomId, sharing?.sharedWith ?? []);
     },
 
     async setRatingSharing(roomId: string, userId: string, input: unknown): Promise<void> {
       await viewer(roomId, userId);
-      const { partner, therapist } = parse(sharingInput, input);
+      const sharedWith = await validAudience(roomId, userId, parse(sharingInput, input).with);
+      const [before] = await db.select().from(healingSharing).where(and(eq(healingSharing.roomId, roomId), eq(healingSharing.ownerId, userId)));
       await db
         .insert(healingSharing)
-        .values({ roomId, ownerId: userId, partner, therapist })
-        .onConflictDoUpdate({ target: [healingSharing.roomId, healingSharing.ownerId], set: { partner, therapist } });
-      await signal(roomId);
+        .values({ roomId, ownerId: userId, sharedWith })
+        .onConflictDoUpdate({ target: [healingSharing.roomId, healingSharing.ownerId], set: { sharedWith } });
+      await signal(roomId, [...(before?.sharedWith ?? []), ...sharedWith]);
     },
 
     /** My last 90 days, whom I share them with, and the trends others share with me. */
@@ -163,10 +181,8 @@ export function createPrivateSpace(db: Database, rooms: Rooms, registry: RoomReg
       const me = await viewer(roomId, userId);
       const since = isoDay(Date.now() - 90 * DAY_MS);
       const shares = await db.select().from(healingSharing).where(eq(healingSharing.roomId, roomId));
-      const mySharing = shares.find((s) => s.ownerId === userId) ?? { partner: false, therapist: false };
-      const visibleOwners = shares
-        .filter((s) => s.ownerId !== userId && canSee({ ownerId: s.ownerId, sharedWithPartner: s.partner, sharedWithTherapist: s.therapist }, me))
-        .map((s) => s.ownerId);
+      const mySharing = shares.find((s) => s.ownerId === userId)?.sharedWith ?? [];
+      const visibleOwners = shares.filter((s) => s.ownerId !== userId && canSee(s, me)).map((s) => s.ownerId);
       const owners = [userId, ...visibleOwners];
       const rows = await db
         .select({ r: healingRatings, name: users.name })
@@ -177,10 +193,11 @@ export function createPrivateSpace(db: Database, rooms: Rooms, registry: RoomReg
       const view = (r: typeof healingRatings.$inferSelect) => ({ day: r.day, safe: r.safe, connected: r.connected, note: r.note });
       return {
         mine: rows.filter(({ r }) => r.ownerId === userId).map(({ r }) => view(r)),
-        sharing: { partner: mySharing.partner, therapist: mySharing.therapist },
+        sharedWith: mySharing,
+        // A shared trend is the numbers only: the notes stay their author's.
         shared: visibleOwners.map((ownerId) => ({
           name: rows.find(({ r }) => r.ownerId === ownerId)?.name ?? "",
-          ratings: rows.filter(({ r }) => r.ownerId === ownerId).map(({ r }) => view(r)),
+          ratings: rows.filter(({ r }) => r.ownerId === ownerId).map(({ r }) => ({ ...view(r), note: null })),
         })),
       };
     },

@@ -2,16 +2,19 @@ import { describe, expect, it } from "vitest";
 import { canSee, healingInput, privateItemInput } from "@/app/lib/private-space";
 
 describe("who sees a private item", () => {
-  const item = (partner: boolean, therapist: boolean) => ({ ownerId: "ana", sharedWithPartner: partner, sharedWithTherapist: therapist });
+  const item = (...sharedWith: string[]) => ({ ownerId: "ana", sharedWith });
   const ana = { userId: "ana", role: "partner" as const };
   const ben = { userId: "ben", role: "partner" as const };
   const tess = { userId: "tess", role: "therapist" as const };
+  const theo = { userId: "theo", role: "therapist" as const };
 
-  it("its author always; the others only while it is shared with them", () => {
-    for (const [partner, therapist] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-      expect(canSee(item(partner, therapist), ana)).toBe(true);
-      expect(canSee(item(partner, therapist), ben)).toBe(partner);
-      expect(canSee(item(partner, therapist), tess)).toBe(therapist);
+  it("its author always; anyone else only while it is shared with them by name", () => {
+    for (const shared of [[], ["ben"], ["tess"], ["ben", "tess"]]) {
+      expect(canSee(item(...shared), ana)).toBe(true);
+      expect(canSee(item(...shared), ben)).toBe(shared.includes("ben"));
+      expect(canSee(item(...shared), tess)).toBe(shared.includes("tess"));
+      // a therapist who was not named (a later one, say) never sees it
+      expect(canSee(item(...shared), theo)).toBe(false);
     }
   });
 });

@@ -130,7 +130,7 @@ export function RoomView({ roomId, title, me, members }: Props) {
         </div>
       ) : null}
 
-      <SharedWithYou roomId={roomId} doc={room.doc} />
+      <SharedWithYou roomId={roomId} doc={room.doc} me={me.userId} />
 
       <SpeakAndListen roomId={roomId} room={room} me={me} partners={partners} online={new Set([me.userId, ...onlineIds])} nameOf={nameOf} />
 

@@ -9,7 +9,7 @@ import { type PrivateItem, SharedItem } from "./private/private-space";
  * room. The document only carries a content-free signal ("something shared changed"); the items
  * themselves come from the server, which serves each only to whom it is shared with.
  */
-export function SharedWithYou({ roomId, doc }: { roomId: string; doc: Y.Doc | null }) {
+export function SharedWithYou({ roomId, doc, me }: { roomId: string; doc: Y.Doc | null; me: string }) {
   const [items, setItems] = useState<PrivateItem[]>([]);
   const load = useCallback(async () => {
     const res = await fetch(`/api/rooms/${roomId}/private`);
@@ -19,14 +19,14 @@ export function SharedWithYou({ roomId, doc }: { roomId: string; doc: Y.Doc | nu
     if (!doc) return;
     const signals = doc.getMap("signals");
     const onSignal = (e: Y.YMapEvent<unknown>) => {
-      if (e.keysChanged.has("private")) void load();
+      if (e.keysChanged.has(`private:${me}`)) void load();
     };
     signals.observe(onSignal);
     // Fetching from the server is the external system this effect syncs with.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     void load();
     return () => signals.unobserve(onSignal);
-  }, [doc, load]);
+  }, [doc, load, me]);
   if (items.length === 0) return null;
   return (
     <section aria-labelledby="shared-room-heading" className="card space-y-3" data-testid="room-shared-with-you">

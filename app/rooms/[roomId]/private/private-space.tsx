@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { GentleAlert } from "@/app/components/gentle-alert";
 import type { Role } from "@/app/lib/permissions";
 import { KIND_FIELDS, PRIVATE_TEXT_MAX, type PrivateKind } from "@/app/lib/private-space";
@@ -18,8 +18,8 @@ export interface PrivateItem {
   fields: Record<string, string>;
   ownerId: string;
   ownerName: string;
-  sharedWithPartner: boolean;
-  sharedWithTherapist: boolean;
+  /** Whom the author shares it with (only in the author's own view). */
+  sharedWith: string[];
   updatedAt: string;
 }
 
@@ -51,8 +51,6 @@ async function send(method: string, url: string, body?: unknown): Promise<{ ok: 
 export function PrivateSpace({ roomId, me, others }: { roomId: string; me: Member; others: Member[] }) {
   const [items, setItems] = useState<{ mine: PrivateItem[]; sharedWithMe: PrivateItem[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const partner = others.find((m) => m.role === "partner") ?? null;
-  const therapist = others.find((m) => m.role === "therapist") ?? null;
   const isPartner = me.role === "partner";
 
   const load = useCallback(async () => {
@@ -94,7 +92,7 @@ export function PrivateSpace({ roomId, me, others }: { roomId: string; me: Membe
               {items.mine
                 .filter((i) => i.kind === kind)
                 .map((item) => (
-                  <OwnItem key={item.id} item={item} partner={partner} therapist={therapist} onChanged={load} />
+                  <OwnItem key={item.id} item={item} people={others} onChanged={load} />
                 ))}
               <button type="button" className="btn-quiet" onClick={() => void start(kind)}>
                 {items.mine.some((i) => i.kind === kind) ? "Start another" : "Start writing"}
@@ -124,11 +122,11 @@ export function PrivateSpace({ roomId, me, others }: { roomId: string; me: Membe
           {isPartner
             ? items.mine
                 .filter((i) => i.kind === "response")
-                .map((item) => <OwnItem key={item.id} item={item} partner={partner} therapist={therapist} onChanged={load} />)
+                .map((item) => <OwnItem key={item.id} item={item} people={others} onChanged={load} />)
             : null}
         </section>
       ) : null}
-      <Healing roomId={roomId} isPartner={isPartner} partner={partner} therapist={therapist} />
+      <Healing roomId={roomId} isPartner={isPartner} people={others} />
     </div>
   );
 }
@@ -154,24 +152,59 @@ export function SharedItem({ item, children }: { item: PrivateItem; children?: R
   );
 }
 
-function OwnItem({ item, partner, therapist, onChanged }: { item: PrivateItem; partner: Member | null; therapist: Member | null; onChanged(): void }) {
+/** One checkbox per person in the room: sharing is with someone by name, and can be taken back. */
+function ShareWith({ people, value, onChange, legend }: { people: Member[]; value: string[]; onChange(next: string[]): void; legend: string }) {
+  return (
+    <fieldset className="space-y-1 text-sm">
+      <legend className="font-medium">{legend}</legend>
+      <p>{value.length > 0 ? "Shared. You can take it back at any time." : "Only you."}</p>
+      {people.map((p) => (
+        <label key={p.userId} className="flex items-center gap-2">
+          <input
+            type="checkbox"
+            checked={value.includes(p.userId)}
+            onChange={(e) => onChange(e.target.checked ? [...value, p.userId] : value.filter((id) => id !== p.userId))}
+          />
+          Share with {p.name}
+          {p.role === "therapist" ? " (your therapist)" : ""}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/**
+ * Sends requests for one thing one after another, so an earlier one can never land after a
+ * later one (a "share" arriving after its "take back" would leave it shared).
+ */
+function useInOrder() {
+  const chain = useRef<Promise<unknown>>(Promise.resolve());
+  return useCallback(<T,>(run: () => Promise<T>): Promise<T> => {
+    const next = chain.current.then(run, run);
+    chain.current = next.catch(() => {});
+    return next;
+  }, []);
+}
+
+function OwnItem({ item, people, onChanged }: { item: PrivateItem; people: Member[]; onChanged(): void }) {
   const [fields, setFields] = useState(item.fields);
   const [saved, setSaved] = useState<string | null>(item.updatedAt);
   const [error, setError] = useState<string | null>(null);
-  const [sharing, setSharing] = useState({ partner: item.sharedWithPartner, therapist: item.sharedWithTherapist });
+  const [sharing, setSharing] = useState<string[]>(item.sharedWith);
+  const inOrder = useInOrder();
   const [confirming, setConfirming] = useState(false);
   const spec = KIND_FIELDS[item.kind];
 
   const save = async () => {
-    const r = await send("PUT", `/api/private/${item.id}`, { fields });
+    const r = await inOrder(() => send("PUT", `/api/private/${item.id}`, { fields }));
     if (!r.ok) return setError(r.message);
     setError(null);
     setSaved((r.data as { updatedAt: string }).updatedAt);
   };
-  const share = async (next: { partner: boolean; therapist: boolean }) => {
+  const share = async (next: string[]) => {
     const before = sharing;
     setSharing(next); // shown at once; put back if the server did not take it
-    const r = await send("PUT", `/api/private/${item.id}/sharing`, next);
+    const r = await inOrder(() => send("PUT", `/api/private/${item.id}/sharing`, { with: next }));
     if (!r.ok) {
       setSharing(before);
       return setError(r.message);
@@ -209,22 +242,7 @@ function OwnItem({ item, partner, therapist, onChanged }: { item: PrivateItem; p
           {saved ? `Saved ${when(saved)}` : "Not saved yet"}
         </span>
       </div>
-      <fieldset className="space-y-1 text-sm">
-        <legend className="font-medium">Who can read this</legend>
-        <p>{sharing.partner || sharing.therapist ? "Shared. You can take it back at any time." : "Only you."}</p>
-        {partner ? (
-          <label className="flex items-center gap-2">
-            <input type="checkbox" checked={sharing.partner} onChange={(e) => void share({ ...sharing, partner: e.target.checked })} />
-            Share with {partner.name}
-          </label>
-        ) : null}
-        {therapist ? (
-          <label className="flex items-center gap-2">
-            <input type="checkbox" checked={sharing.therapist} onChange={(e) => void share({ ...sharing, therapist: e.target.checked })} />
-            Share with {therapist.name} (your therapist)
-          </label>
-        ) : null}
-      </fieldset>
+      <ShareWith people={people} value={sharing} onChange={(next) => void share(next)} legend="Who can read this" />
       <GentleAlert>{error}</GentleAlert>
       {confirming ? (
         <span className="flex flex-wrap items-center gap-2 text-sm" role="group" aria-label="Delete this?">
@@ -276,8 +294,9 @@ function Trend({ ratings, label }: { ratings: Rating[]; label: string }) {
   );
 }
 
-function Healing({ roomId, isPartner, partner, therapist }: { roomId: string; isPartner: boolean; partner: Member | null; therapist: Member | null }) {
-  const [data, setData] = useState<{ mine: Rating[]; sharing: { partner: boolean; therapist: boolean }; shared: Array<{ name: string; ratings: Rating[] }> } | null>(null);
+function Healing({ roomId, isPartner, people }: { roomId: string; isPartner: boolean; people: Member[] }) {
+  const [data, setData] = useState<{ mine: Rating[]; sharedWith: string[]; shared: Array<{ name: string; ratings: Rating[] }> } | null>(null);
+  const inOrder = useInOrder();
   const [safe, setSafe] = useState(5);
   const [connected, setConnected] = useState(5);
   const [note, setNote] = useState("");
@@ -300,9 +319,10 @@ function Healing({ roomId, isPartner, partner, therapist }: { roomId: string; is
     setStatus("Saved for today.");
     await load();
   };
-  const share = async (next: { partner: boolean; therapist: boolean }) => {
-    const r = await send("PUT", `/api/rooms/${roomId}/healing/sharing`, next);
-    if (!r.ok) return setError(r.message);
+  const share = async (next: string[]) => {
+    setData((d) => (d ? { ...d, sharedWith: next } : d));
+    const r = await inOrder(() => send("PUT", `/api/rooms/${roomId}/healing/sharing`, { with: next }));
+    if (!r.ok) setError(r.message);
     await load();
   };
   return (
@@ -339,22 +359,7 @@ function Healing({ roomId, isPartner, partner, therapist }: { roomId: string; is
           </p>
           <GentleAlert>{error}</GentleAlert>
           <Trend ratings={data.mine} label="Your trend" />
-          <fieldset className="space-y-1 text-sm">
-            <legend className="font-medium">Who can see your trend</legend>
-            {partner ? (
-              <label className="flex items-center gap-2">
-                <input type="checkbox" checked={data.sharing.partner} onChange={(e) => void share({ ...data.sharing, partner: e.target.checked })} />
-                Share with {partner.name}
-              </label>
-            ) : null}
-            {therapist ? (
-              <label className="flex items-center gap-2">
-                <input type="checkbox" checked={data.sharing.therapist} onChange={(e) => void share({ ...data.sharing, therapist: e.target.checked })} />
-                Share with {therapist.name} (your therapist)
-              </label>
-            ) : null}
-            {!data.sharing.partner && !data.sharing.therapist ? <p>Only you can see it.</p> : null}
-          </fieldset>
+          <ShareWith people={people} value={data.sharedWith} onChange={(next) => void share(next)} legend="Who can see your trend (the numbers; your notes stay yours)" />
         </>
       ) : null}
       {data.shared.map((s) => (
