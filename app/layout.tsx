@@ -5,6 +5,7 @@ import { currentUser } from "@/server/auth/nextauth";
 import { getRuntime } from "@/server/runtime";
 import { signOutAction } from "./actions/auth";
 import { QuickExit } from "./components/quick-exit";
+import { SkipLink } from "./components/skip-link";
 import "./globals.css";
 
 // A neutral title: a tab or a history entry should not say what this is about.
@@ -16,9 +17,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen bg-calm-50 text-stone-900 antialiased dark:bg-stone-950 dark:text-stone-100">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:p-2">
-          Skip to content
-        </a>
+        <SkipLink />
         <header className="border-b border-stone-200 bg-white/80 print:hidden dark:border-stone-800 dark:bg-stone-900/80">
           <nav aria-label="Main" className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3">
             <Link href={user ? "/rooms" : "/"} className="text-lg font-semibold text-calm-700 dark:text-calm-100">
@@ -50,7 +49,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             )}
           </nav>
         </header>
-        <main id="main" className="mx-auto max-w-4xl px-4 pb-24 pt-8">
+        <main id="main" tabIndex={-1} className="mx-auto max-w-4xl px-4 pb-24 pt-8 outline-none">
           {children}
         </main>
         <QuickExit to={getRuntime().config.QUICK_EXIT_URL} />

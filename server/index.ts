@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     onLoaded: (room) => onLoaded(room),
     onPresence: (room, member, present) => onPresence(room, member, present),
     onChanged: (roomId) => onChanged(roomId),
+    stillMember: async (roomId, userId) => (await rooms.roleOf(roomId, userId)) !== null,
   });
   const agreement = createAgreement(db, rooms, registry);
   onItemsEdited = agreement.recordEdits;
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
   const privateSpace = createPrivateSpace(db, rooms, registry);
   const journey = createJourney(db, rooms, registry);
   onLoaded = exercises.reconcile;
+  // One process per database for now (issue 6): sessions still open were left by a stopped one.
+  await sessions.closeStale();
   onChanged = dashboard.changed;
   onPresence = (room, member, present) => {
     sessions.onPresence(room, member, present);
@@ -193,6 +196,7 @@ async function main(): Promise<void> {
     io.close();
     engine.close();
     await registry.shutdown();
+    await sessions.shutdown();
     await database.close();
     await app.close().catch(() => {});
     server.closeAllConnections();

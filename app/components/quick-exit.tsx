@@ -22,7 +22,8 @@ export function QuickExit({ to }: { to: string }) {
   useEffect(() => {
     let last = 0;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "Escape") return;
+      // A held-down key repeats, and Escape also ends an input method's composition: neither counts.
+      if (e.key !== "Escape" || e.repeat || e.isComposing) return;
       const now = Date.now();
       if (now - last < DOUBLE_PRESS_MS) leave(to);
       last = now;

@@ -13,7 +13,7 @@ export function SafetyCheck({ children }: { children: ReactNode }) {
   if (answer === "unsafe") {
     return (
       <section className="card max-w-lg space-y-3" aria-labelledby="safety-heading" data-testid="safety-unsafe">
-        <h2 id="safety-heading" className="text-lg font-semibold">
+        <h2 id="safety-heading" className="text-lg font-semibold outline-none" tabIndex={-1} autoFocus>
           Your safety comes first
         </h2>
         <p>

@@ -35,6 +35,7 @@ export function createSocketServer({ rooms, agreement, signing, exercises }: { r
     const userId = (socket.request as AuthedRequest).mendUserId;
     if (!userId) return next(new Error("unauthenticated"));
     socket.data.userId = userId;
+    void socket.join(`user:${userId}`);
     next();
   });
 
@@ -43,6 +44,11 @@ export function createSocketServer({ rooms, agreement, signing, exercises }: { r
       const member = await rooms.member(roomId, socket.data.userId as string);
       if (!member) throw new AppError("forbidden", "You are not a member of this room.");
       await socket.join(`room:${roomId}`);
+      // Access may have ended between the check and the join (endAccess would have missed it).
+      if (!(await rooms.roleOf(roomId, socket.data.userId as string))) {
+        await socket.leave(`room:${roomId}`);
+        throw new AppError("forbidden", "You are not a member of this room.");
+      }
       return { role: member.role };
     });
     on(socket, "room:leave", async ({ roomId }) => {
@@ -95,12 +101,15 @@ export function createSocketServer({ rooms, agreement, signing, exercises }: { r
     });
   });
 
-  /** Ends one user's command sockets in one room (their access was removed). */
+  /**
+   * A user's access to one room was removed: every socket of theirs is told; those that joined
+   * the room are closed. (Sockets that never joined it could do nothing there anyway: every
+   * command checks membership.)
+   */
   async function endAccess(roomId: string, userId: string): Promise<void> {
-    for (const s of await io.in(`room:${roomId}`).fetchSockets()) {
-      if (s.data.userId !== userId) continue;
+    for (const s of await io.in(`user:${userId}`).fetchSockets()) {
       s.emit("room:access-ended", { roomId });
-      s.disconnect(true);
+      if (s.rooms.has(`room:${roomId}`)) s.disconnect(true);
     }
   }
 

@@ -15,6 +15,8 @@ export interface RegistryOptions {
   /** A member opened the room (first connection) or closed it (last). */
   onPresence?(room: LiveRoom, member: RoomMember, present: boolean): void;
   onChanged?(roomId: string): void;
+  /** Is this person still a member? Asked again right after they join (their access may have ended while the room loaded). */
+  stillMember?(roomId: string, userId: string): Promise<boolean>;
   /** Runs once after a room is loaded, before anyone joins it (the doc catches up with Postgres). */
   onLoaded?(room: LiveRoom): Promise<void>;
   unloadDelayMs: number;
@@ -88,6 +90,11 @@ export class RoomRegistry {
     this.cancelUnload(roomId);
     room.join(conn);
     for (const bytes of early.splice(0)) room.receive(conn, bytes);
+    // Access ended between the upgrade and now: it was removed before this connection could be
+    // found and closed. Joined first, checked second, so one of the two always catches it.
+    if (this.options.stillMember && !(await this.options.stillMember(roomId, member.userId).catch(() => true))) {
+      room.disconnectUser(member.userId, CloseCode.forbidden, "Your access to this room has ended.");
+    }
   }
 
   /**

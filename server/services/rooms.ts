@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Role } from "@/app/lib/permissions";
 import type { Database } from "@/db/client";
-import { memberships, rooms, users } from "@/db/schema";
+import { memberships, roomAccessLog, rooms, users } from "@/db/schema";
 
 export interface RoomSummary {
   id: string;
@@ -23,6 +23,11 @@ export function createRooms(db: Database) {
         const role: Role = me?.kind === "therapist" ? "therapist" : "partner";
         const [room] = await tx.insert(rooms).values({ title, createdBy: userId }).returning({ id: rooms.id });
         await tx.insert(memberships).values({ roomId: room!.id, userId, role });
+        // The partners can always read who was given access to their room, and when.
+        if (role === "therapist" && me) {
+          const [who] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
+          await tx.insert(roomAccessLog).values({ roomId: room!.id, userId, name: who?.name ?? "", role, event: "added" });
+        }
         return { id: room!.id, role };
       });
     },

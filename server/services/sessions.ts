@@ -113,7 +113,25 @@ export function createSessions(db: Database, rooms: Rooms, access: Access, optio
       return s && !s.endTimer ? s.id : null;
     },
 
-    /** Newest first (members). */
+    /** Sessions left open by a process that stopped without closing them end now (at start-up). */
+    async closeStale(): Promise<void> {
+      await db.update(therapySessions).set({ endedAt: new Date() }).where(isNull(therapySessions.endedAt));
+    },
+
+    /** On shutdown: every open session ends (when its therapist left, or now). */
+    async shutdown(): Promise<void> {
+      const all = [...open.entries()];
+      open.clear();
+      await Promise.allSettled(
+        all.map(async ([, s]) => {
+          clearTimeout(s.endTimer);
+          const id = await s.id;
+          if (id) await db.update(therapySessions).set({ endedAt: s.leftAt ?? new Date() }).where(eq(therapySessions.id, id));
+        }),
+      );
+    },
+
+    /** Newest first: partners see every session; a therapist sees their own. */
     async list(roomId: string, userId: string): Promise<SessionView[]> {
       const role = await rooms.roleOf(roomId, userId);
       if (!can(role, "sessions:read")) throw new AppError("forbidden", "You are not a member of this room.");
@@ -121,7 +139,7 @@ export function createSessions(db: Database, rooms: Rooms, access: Access, optio
         .select({ s: therapySessions, therapist: users.name })
         .from(therapySessions)
         .innerJoin(users, eq(users.id, therapySessions.therapistId))
-        .where(eq(therapySessions.roomId, roomId))
+        .where(role === "therapist" ? and(eq(therapySessions.roomId, roomId), eq(therapySessions.therapistId, userId)) : eq(therapySessions.roomId, roomId))
         .orderBy(desc(therapySessions.startedAt))
         .limit(100);
       return rows.map(({ s, therapist }) => ({

@@ -111,11 +111,14 @@ export function RoomView({ roomId, title, me, members }: Props) {
         <h1 className="text-2xl font-semibold">{title}</h1>
         <StatusBar connection={room.connection} saveState={room.connection === "connected" ? room.saveState : null} />
         <Presence me={me} others={others} online={onlineIds} peers={room.peers} />
-        {therapistsHere.length > 0 ? (
-          <p role="status" className="rounded-lg border border-calm-600 bg-white px-3 py-2 text-sm dark:bg-stone-900" data-testid="therapist-here">
-            {therapistsHere.map((t) => t.name).join(" and ")}, your therapist, {therapistsHere.length > 1 ? "are" : "is"} in the room with you.
-          </p>
-        ) : null}
+        {/* Always in the page, so screen readers announce the change when a therapist arrives. */}
+        <div role="status">
+          {therapistsHere.length > 0 ? (
+            <p className="rounded-lg border border-calm-600 bg-white px-3 py-2 text-sm dark:bg-stone-900" data-testid="therapist-here">
+              {therapistsHere.map((t) => t.name).join(" and ")}, your therapist, {therapistsHere.length > 1 ? "are" : "is"} in the room with you.
+            </p>
+          ) : null}
+        </div>
         <p className="min-h-6 text-sm text-stone-600 dark:text-stone-400" aria-live="off">
           {typingNames.length > 0 ? `${typingNames.join(" and ")} ${typingNames.length > 1 ? "are" : "is"} typing…` : ""}
         </p>

@@ -420,22 +420,24 @@ const FEELINGS = ["hurt", "scared", "lonely", "angry", "ashamed", "sad", "confus
  * apology written in the private space (step 7), a way to bring it here to deliver it.
  */
 function WordsHelper({ roomId, text }: { roomId: string; text: Y.Text }) {
+  const [apology, setApology] = useState<string[] | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const insert = (words: string) => {
-    text.insert(text.length, (text.length > 0 && !text.toString().endsWith(" ") ? " " : "") + words);
+    const room = CHUNK_MAX_LENGTH - text.length - 1;
+    if (room <= 0) return setNote("Your draft is full. Share this part first.");
+    text.insert(text.length, ((text.length > 0 && !text.toString().endsWith(" ") ? " " : "") + words).slice(0, room));
     document.getElementById("exercise-speaker")?.focus();
   };
-  const bringApology = async () => {
+  /** Shown on this screen only; nothing reaches the room until a part is brought into the draft. */
+  const openApology = async () => {
     const res = await fetch(`/api/rooms/${roomId}/private`);
     if (!res.ok) return setNote("Your private space could not be opened right now.");
     const { mine } = (await res.json()) as { mine: Array<{ kind: string; fields: Record<string, string> }> };
-    const apology = mine.filter((i) => i.kind === "apology").at(-1);
-    if (!apology) return setNote("You have not written an apology in your private space yet.");
-    const f = apology.fields;
-    const parts = [f.acknowledge, f.impact, f.responsibility, f.commitment, f.differently].filter((p) => p && p.trim() !== "");
-    if (parts.length === 0) return setNote("Your apology is still empty.");
-    insert(parts.join(" "));
-    setNote("Your apology is in your draft. Read it through, then share it when you are ready; it could also go in a few parts.");
+    const latest = mine.filter((i) => i.kind === "apology").at(-1);
+    const parts = latest ? [latest.fields.acknowledge, latest.fields.impact, latest.fields.responsibility, latest.fields.commitment, latest.fields.differently].filter((p): p is string => Boolean(p?.trim())) : [];
+    if (parts.length === 0) return setNote("You have not written an apology in your private space yet.");
+    setNote(null);
+    setApology(parts);
   };
   return (
     <details className="text-sm">
@@ -457,9 +459,28 @@ function WordsHelper({ roomId, text }: { roomId: string; text: Y.Text }) {
             </li>
           ))}
         </ul>
-        <button type="button" className="btn-quiet min-h-10" onClick={() => void bringApology()}>
-          Bring in my apology from my private space
-        </button>
+        {apology ? (
+          <div className="space-y-2 rounded-lg border border-stone-300 p-2 dark:border-stone-600" aria-label="Your apology, seen only by you">
+            <p>
+              Your apology, seen only by you. A part you bring into your draft is seen by the others in the room as you type, as everything you
+              write here is.
+            </p>
+            <ol className="space-y-2">
+              {apology.map((part, i) => (
+                <li key={i} className="space-y-1">
+                  <p className="whitespace-pre-wrap">{part}</p>
+                  <button type="button" className="btn-quiet min-h-10" onClick={() => insert(part)}>
+                    Bring this part into my draft
+                  </button>
+                </li>
+              ))}
+            </ol>
+          </div>
+        ) : (
+          <button type="button" className="btn-quiet min-h-10" onClick={() => void openApology()}>
+            Look at my apology from my private space
+          </button>
+        )}
         <p role="status">{note}</p>
       </div>
     </details>
@@ -617,7 +638,7 @@ function Controls({ state, me, nameOf, busy, send, allowed }: { state: ActiveExe
         leaving ? (
           <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Leave the exercise?">
             <span>This ends the exercise for both of you. That&apos;s all right.</span>
-            <button type="button" className="btn-quiet" disabled={busy} onClick={() => void send({ type: "end" })}>
+            <button type="button" className="btn-quiet" autoFocus disabled={busy} onClick={() => void send({ type: "end" })}>
               {me.role === "therapist" ? "End the exercise" : "Leave the exercise"}
             </button>
             <button type="button" className="btn-quiet" onClick={() => setLeaving(false)}>
@@ -653,7 +674,7 @@ function Ended({ state, me, nameOf, busy, send, allowed }: { state: EndedExercis
         deleting ? (
           <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Delete what was said?">
             <span>This deletes it for both of you, for good.</span>
-            <button type="button" className="btn-quiet" disabled={busy} onClick={() => void send({ type: "discard" })}>
+            <button type="button" className="btn-quiet" autoFocus disabled={busy} onClick={() => void send({ type: "discard" })}>
               Yes, delete it
             </button>
             <button type="button" className="btn-quiet" onClick={() => setDeleting(false)}>

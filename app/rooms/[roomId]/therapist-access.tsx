@@ -92,7 +92,7 @@ export function TherapistAccess({ roomId, me, therapists, here }: { roomId: stri
             {confirming === t.userId ? (
               <span className="flex flex-wrap items-center gap-2" role="group" aria-label={`End ${t.name}'s access?`}>
                 <span className="text-sm">End {t.name}&apos;s access for both of you?</span>
-                <button type="button" className="btn-quiet" onClick={() => void remove(t.userId)}>
+                <button type="button" className="btn-quiet" autoFocus onClick={() => void remove(t.userId)}>
                   Yes, end access
                 </button>
                 <button type="button" className="btn-quiet" onClick={() => setConfirming(null)}>
@@ -111,7 +111,7 @@ export function TherapistAccess({ roomId, me, therapists, here }: { roomId: stri
         confirming === me.userId ? (
           <span className="flex flex-wrap items-center gap-2" role="group" aria-label="Leave this room?">
             <span className="text-sm">Leave this room? The partners can invite you again.</span>
-            <button type="button" className="btn-quiet" onClick={() => void remove(me.userId)}>
+            <button type="button" className="btn-quiet" autoFocus onClick={() => void remove(me.userId)}>
               Leave the room
             </button>
             <button type="button" className="btn-quiet" onClick={() => setConfirming(null)}>

@@ -87,12 +87,20 @@ function NoteEditor({ note, onDeleted }: { note: Note; onDeleted(): void }) {
   const [confirming, setConfirming] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef(body);
+  /** Saves go one after another, so an older text can never overwrite a newer one. */
+  const chain = useRef<Promise<void>>(Promise.resolve());
 
-  const persist = useCallback(async () => {
+  const put = useCallback(
+    (text: string, keepalive = false) =>
+      fetch(`/api/notes/${note.id}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ body: text }), keepalive }),
+    [note.id],
+  );
+
+  const saveNow = useCallback(async () => {
     const text = latest.current;
     setSave({ kind: "saving" });
     try {
-      const res = await fetch(`/api/notes/${note.id}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ body: text }) });
+      const res = await put(text);
       if (!res.ok) {
         const problem = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
         return setSave({ kind: "failed", message: problem?.error?.message ?? "Not saved. Please try again." });
@@ -103,16 +111,33 @@ function NoteEditor({ note, onDeleted }: { note: Note; onDeleted(): void }) {
     } catch {
       setSave({ kind: "failed", message: "Not saved: the connection dropped. It will be saved when you type again." });
     }
-  }, [note.id]);
+  }, [put]);
 
-  useEffect(() => () => clearTimeout(timer.current), []);
+  const persist = useCallback(() => {
+    chain.current = chain.current.then(saveNow);
+    return chain.current;
+  }, [saveNow]);
+
+  // Leaving the page with typing not yet saved: send it anyway (the request outlives the page).
+  useEffect(
+    () => () => {
+      if (timer.current !== undefined) {
+        clearTimeout(timer.current);
+        void put(latest.current, true).catch(() => {});
+      }
+    },
+    [put],
+  );
 
   const onChange = (text: string) => {
     setBody(text);
     latest.current = text;
     setSave({ kind: "unsaved" });
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => void persist(), AUTOSAVE_MS);
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      void persist();
+    }, AUTOSAVE_MS);
   };
 
   const remove = async () => {
@@ -163,6 +188,7 @@ function NoteEditor({ note, onDeleted }: { note: Note; onDeleted(): void }) {
               onBlur={() => {
                 if (save.kind === "unsaved") {
                   clearTimeout(timer.current);
+                  timer.current = undefined;
                   void persist();
                 }
               }}
@@ -179,7 +205,7 @@ function NoteEditor({ note, onDeleted }: { note: Note; onDeleted(): void }) {
       {confirming ? (
         <div className="flex flex-wrap items-center gap-2 text-sm" role="group" aria-label="Delete this note?">
           <span>Delete this note for good?</span>
-          <button type="button" className="btn-quiet min-h-10" onClick={() => void remove()}>
+          <button type="button" className="btn-quiet min-h-10" autoFocus onClick={() => void remove()}>
             Delete
           </button>
           <button type="button" className="btn-quiet min-h-10" onClick={() => setConfirming(false)}>

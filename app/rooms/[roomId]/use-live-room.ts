@@ -124,7 +124,9 @@ export function useLiveRoom(roomId: string): LiveRoom {
     const socket = io({ path: "/socket.io", transports: ["websocket"] });
     socketRef.current = socket;
     socket.on("disconnect", () => setCommandsUp(false));
-    socket.on("room:access-ended", () => noAccess());
+    socket.on("room:access-ended", ({ roomId: ended }: { roomId: string }) => {
+      if (ended === roomId) noAccess();
+    });
     socket.on("connect", () => {
       setCommandsUp(true);
       socket.emit("room:join", { roomId }, (ack: { ok: boolean; error?: { code: string } }) => {

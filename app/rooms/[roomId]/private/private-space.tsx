@@ -247,7 +247,7 @@ function OwnItem({ item, people, onChanged }: { item: PrivateItem; people: Membe
       {confirming ? (
         <span className="flex flex-wrap items-center gap-2 text-sm" role="group" aria-label="Delete this?">
           Delete this for good?
-          <button type="button" className="btn-quiet min-h-10" onClick={() => void remove()}>
+          <button type="button" className="btn-quiet min-h-10" autoFocus onClick={() => void remove()}>
             Delete
           </button>
           <button type="button" className="btn-quiet min-h-10" onClick={() => setConfirming(false)}>
