@@ -80,7 +80,9 @@ async function start(kind: "mend" | "relay", reuse?: { dataDir?: string; databas
   const databaseUrl = kind === "mend" ? (reuse ? reuse.databaseUrl : await freshDatabase()) : undefined;
   const script = kind === "mend" ? "server/index.ts" : "bench/relay.ts";
   const command = canPin ? "taskset" : process.execPath;
-  const argv = [...(canPin ? ["-c", "0", process.execPath] : []), "--import", "tsx", script];
+  // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the server (open it in Chrome's devtools).
+  const profile = kind === "mend" && process.env.BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const argv = [...(canPin ? ["-c", "0", process.execPath] : []), ...profile, "--import", "tsx", script];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -407,7 +409,8 @@ async function main() {
     { name: "edit-to-peer p99 ≤ relay's at 1000 rooms", met: (() => { const m = at("mend", 1000); const r = at("relay", 1000); return m && r ? m.peer.p99! <= r.peer.p99! : null; })() },
     { name: "edit-to-saved p99 ≤ 100 ms at 1000 rooms", met: at("mend", 1000) ? (at("mend", 1000)!.saved!.p99 ?? Infinity) <= 100 : null },
     { name: "saturates later than the relay", met: lastOk("mend") > lastOk("relay") || (lastOk("mend") === Math.max(...levels) && lastOk("relay") === Math.max(...levels) ? null : false) },
-    { name: "RSS per active room ≤ 150 KB", met: results.filter((r) => r.target === "mend").every((r) => (r.rssPerRoomKB ?? 0) <= 150) },
+    // Memory per room is only meaningful with many rooms (a few rooms are lost in the noise).
+    { name: "RSS per active room ≤ 150 KB (at 500 rooms or more)", met: (() => { const big = results.filter((r) => r.target === "mend" && r.rooms >= 500); return big.length === 0 ? null : big.every((r) => (r.rssPerRoomKB ?? Infinity) <= 150); })() },
     { name: `cold load of ${historySize} updates ≤ 200 ms`, met: cold.coldLoadMs <= 200 },
     { name: "compacted room load ≤ 50 ms", met: cold.compactedLoadMs <= 50 },
     { name: "room page ≤ 250 KB gzip and ≤ 1 s", met: "skipped" in page ? null : page.jsGzipKB! <= 250 && page.syncedInteractiveMs <= 1000 },

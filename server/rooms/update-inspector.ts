@@ -80,8 +80,15 @@ export function inspectUpdate(doc: Y.Doc, received: Uint8Array): Inspection {
   // What is judged is exactly what is applied: the update cut down to what the room lacks.
   // (A copy of a struct the room already has could otherwise claim another parent, and a
   // partly known struct is re-anchored by Yjs next to what the room has.)
-  const update = Y.diffUpdate(received, Y.encodeStateVector(doc));
-  const { structs, ds } = Y.decodeUpdate(update);
+  // Most updates are a person's next keystrokes: nothing in them is in the room yet, and the diff
+  // would be the update itself. Only when something overlaps is it cut (one decode otherwise).
+  let update = received;
+  let decoded = Y.decodeUpdate(received);
+  if (decoded.structs.some((s) => s.id.clock < Y.getState(store, s.id.client))) {
+    update = Y.diffUpdate(received, Y.encodeStateVector(doc));
+    decoded = Y.decodeUpdate(update);
+  }
+  const { structs, ds } = decoded;
   if (structs.length > MAX_STRUCTS) return { ok: false, reason: "That change is too large to take in one go." };
   const byClient = new Map<number, AnyStruct[]>();
   for (const s of structs) {
