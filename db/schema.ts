@@ -53,9 +53,8 @@ export const users = pgTable(
 export const rooms = pgTable("rooms", {
   id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
   title: text("title").notNull(),
-  createdBy: uuid("created_by")
-    .notNull()
-    .references(() => users.id),
+  /** Null once its creator deleted their account (the room stays with the others in it). */
+  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   /**
    * Last sequence number handed out in `room_updates`. Reserving numbers with

@@ -25,6 +25,7 @@ import { createAccess } from "./services/access";
 import { createDashboard } from "./services/dashboard";
 import { createNotes } from "./services/notes";
 import { createJourney } from "./services/journey";
+import { createDataRights } from "./services/data-rights";
 import { createPrivateSpace } from "./services/private-space";
 import { createSessions } from "./services/sessions";
 import { createSigning } from "./services/signing";
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
   const notes = createNotes(db, rooms, sessions);
   const privateSpace = createPrivateSpace(db, rooms, registry);
   const journey = createJourney(db, rooms, registry);
+  const dataRights = createDataRights(db, accounts, registry);
   onLoaded = exercises.reconcile;
   // One process per database for now (issue 6): sessions still open were left by a stopped one.
   await sessions.closeStale();
@@ -116,11 +118,13 @@ async function main(): Promise<void> {
     dashboard,
     privateSpace,
     journey,
+    dataRights,
   };
   setRuntime(runtime);
 
   const { engine, io, endAccess, notifyDashboards, hasWatchers } = createSocketServer({ rooms, agreement, signing, exercises });
   access.bindSockets(endAccess);
+  dataRights.bindSockets(endAccess);
   dashboard.bindNotify(notifyDashboards, hasWatchers);
 
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;

@@ -18,6 +18,7 @@ import type { Dashboard } from "./services/dashboard";
 import type { Notes } from "./services/notes";
 import type { Sessions } from "./services/sessions";
 import type { Journey } from "./services/journey";
+import type { DataRights } from "./services/data-rights";
 import type { PrivateSpace } from "./services/private-space";
 import type { Rooms } from "./services/rooms";
 import type { Signing } from "./services/signing";
@@ -41,6 +42,7 @@ export interface Runtime {
   dashboard: Dashboard;
   privateSpace: PrivateSpace;
   journey: Journey;
+  dataRights: DataRights;
 }
 
 const KEY = Symbol.for("mend.runtime");

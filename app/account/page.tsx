@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { currentUser } from "@/server/auth/nextauth";
 import { getRuntime } from "@/server/runtime";
+import { DeleteAccount } from "./delete-account";
 
 export const dynamic = "force-dynamic";
 
@@ -29,6 +30,17 @@ export default async function AccountPage() {
           <dd data-testid="account-kind">{KIND_TEXT[account.kind]}</dd>
         </div>
       </dl>
+      <section className="space-y-2 border-t border-stone-200 pt-3 dark:border-stone-700" aria-labelledby="data-heading">
+        <h2 id="data-heading" className="font-semibold">
+          Your data
+        </h2>
+        <p className="text-sm">Everything Mend holds about you, in one file you can keep.</p>
+        {/* A download, not a page: it adds nothing to the tab's history. */}
+        <a href="/api/account/export" download className="btn-quiet">
+          Download my data
+        </a>
+        <DeleteAccount />
+      </section>
     </div>
   );
 }

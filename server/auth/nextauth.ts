@@ -64,9 +64,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   },
 });
 
-/** The signed-in user for pages and route handlers, or null. */
+/**
+ * The signed-in user for pages and route handlers, or null. The session is a signed token, so
+ * the account is looked up too: a deleted account's token opens nothing.
+ */
 export async function currentUser(): Promise<{ id: string; name: string; email: string } | null> {
   const session = await auth();
   if (!session?.user?.id) return null;
-  return { id: session.user.id, name: session.user.name ?? "", email: session.user.email ?? "" };
+  const account = await getRuntime().accounts.findById(session.user.id);
+  return account ? { id: account.id, name: account.name, email: account.email } : null;
 }

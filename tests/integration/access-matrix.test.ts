@@ -43,6 +43,8 @@ const rows = (): Row[] => [
   ["GET", "/api/rooms", undefined, 401, 200, 200, 200, 200],
   ["POST", "/api/rooms", { title: "Another" }, 401, 201, 201, 201, 201],
   ["GET", "/api/dashboard", undefined, 401, 200, 200, 200, 200],
+  ["GET", "/api/account/export", undefined, 401, 200, 200, 200, 200],
+  ["DELETE", "/api/account", { password: "not the password" }, 401, 400, 400, 400, 400],
   ["GET", "/api/notes?q=x", undefined, 401, 200, 200, 200, 200],
   ["PUT", `/api/notes/${ZERO}`, { body: "x" }, 401, 404, 404, 404, 404],
   ["DELETE", `/api/notes/${ZERO}`, undefined, 401, 404, 404, 404, 404],
