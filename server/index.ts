@@ -34,6 +34,7 @@ import { createRateLimiter } from "./services/rate-limit";
 import { createRooms } from "./services/rooms";
 import { createUpgradeRouter } from "./upgrade";
 import { CLIENT_IP_HEADER, clientIp } from "./http/client-ip";
+import { contentSecurityPolicy, newNonce } from "./http/content-security-policy";
 import { sql } from "drizzle-orm";
 
 const dev = process.argv.includes("--dev");
@@ -148,6 +149,10 @@ async function main(): Promise<void> {
       });
       return;
     }
+    // A fresh nonce per response: Next.js reads it from this request header and marks its scripts.
+    const policy = contentSecurityPolicy(newNonce(), dev);
+    req.headers["content-security-policy"] = policy;
+    res.setHeader("Content-Security-Policy", policy);
     void handle(req, res);
   });
 

@@ -1,5 +1,5 @@
 /** Request bodies of the HTTP API; the forms use the same schemas to explain mistakes early. */
-import { z } from "zod";
+import { z } from "./zod";
 
 export const emailSchema = z
   .string()

@@ -3,7 +3,7 @@
  * typing; the server overwrites `user` with the signed-in identity so nobody can appear under
  * another name.
  */
-import { z } from "zod";
+import { z } from "./zod";
 
 export const awarenessUserSchema = z.object({
   id: z.string().max(64),

@@ -2,7 +2,7 @@
  * A partner's private space: what each kind of item asks, and who may see an item. Shared by the
  * server (which enforces it on every response) and the pages (which show the same rule).
  */
-import { z } from "zod";
+import { z } from "./zod";
 import type { Role } from "./permissions";
 
 export const PRIVATE_KINDS = ["acknowledgment", "response", "apology", "reflection"] as const;

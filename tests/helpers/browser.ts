@@ -36,6 +36,12 @@ export async function openAs(
   const [name, value] = person.cookie.split("=") as [string, string];
   await context.addCookies([{ name, value, domain: "localhost", path: "/" }]);
   const page = await context.newPage();
+  // Any Content-Security-Policy violation on a page is recorded, for tests to check.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] };
+    w.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await page.goto(url);
   return page;
 }

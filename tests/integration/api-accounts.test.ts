@@ -165,3 +165,22 @@ describe("errors", () => {
     }
   });
 });
+
+describe("security headers", () => {
+  it("pages carry a Content-Security-Policy whose script nonce is fresh each time and on every script tag", async () => {
+    const first = await fetch(`${server.url}/signin`);
+    const second = await fetch(`${server.url}/signin`);
+    const policy = first.headers.get("content-security-policy") ?? "";
+    const scriptSrc = policy.split(";").find((d) => d.trim().startsWith("script-src")) ?? "";
+    expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]+'/);
+    expect(scriptSrc).not.toContain("unsafe-inline");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(second.headers.get("content-security-policy")).not.toBe(policy);
+    const nonce = /'nonce-([^']+)'/.exec(scriptSrc)![1]!;
+    const html = await first.text();
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    expect(first.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+});
