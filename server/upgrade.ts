@@ -13,6 +13,7 @@ import { MAX_FRAME_BYTES } from "@/app/lib/wire";
 import { readSession } from "./auth/session-cookie";
 import { log } from "./log";
 import type { AuthedRequest } from "./realtime/socketio";
+import { LIMITS } from "./realtime/token-bucket";
 import type { RoomRegistry } from "./rooms/registry";
 import type { Accounts } from "./services/accounts";
 import type { Rooms } from "./services/rooms";
@@ -22,6 +23,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  429: "Too Many Requests",
   503: "Service Unavailable",
 };
 
@@ -97,6 +99,11 @@ export function createUpgradeRouter(deps: UpgradeDeps) {
         const member = await deps.rooms.member(roomId, userId);
         if (!member) {
           refuseUpgrade(socket, 403, "forbidden", "You are not a member of this room.");
+          return;
+        }
+        const open = deps.registry.connectionCount(roomId, userId);
+        if (open.person >= LIMITS.connectionsPerPersonPerRoom || open.room >= LIMITS.connectionsPerRoom) {
+          refuseUpgrade(socket, 429, "rate_limited", "This room is open in too many windows. Please close one and try again.");
           return;
         }
         wss.handleUpgrade(req, socket, head, (ws) => {

@@ -14,6 +14,7 @@ import type { Exercises } from "../services/exercises";
 import type { Rooms } from "../services/rooms";
 import type { Signing } from "../services/signing";
 import { type CommandAck, type CommandName, commandSchemas } from "./commands";
+import { LIMITS, TokenBucket } from "./token-bucket";
 
 export interface AuthedRequest extends IncomingMessage {
   mendUserId?: string;
@@ -133,6 +134,11 @@ function on<N extends CommandName>(
       return;
     }
     const reply = ack as (response: CommandAck) => void;
+    const bucket = (socket.data.commands ??= new TokenBucket(LIMITS.commandsPerSecond, LIMITS.commandBurst, Date.now())) as TokenBucket;
+    if (!bucket.take(Date.now())) {
+      reply({ ok: false, error: { code: "rate_limited", message: "That was a lot at once. Please wait a moment and try again." } });
+      return;
+    }
     const parsed = commandSchemas[name].safeParse(payload);
     if (!parsed.success) {
       reply({ ok: false, error: { code: "invalid_input", message: parsed.error.issues[0]?.message ?? "Invalid command." } });

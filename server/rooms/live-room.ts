@@ -15,6 +15,7 @@ import { ensureSchema, findAgreementItem } from "@/app/lib/room-doc";
 import { CloseCode, MessageType, type Notice, type PresentMember } from "@/app/lib/wire";
 import { checkGrowth, checkWrite } from "@/app/lib/write-policy";
 import { log } from "../log";
+import { LIMITS, TokenBucket } from "../realtime/token-bucket";
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from "./awareness-guard";
 import type { RoomStore } from "./room-store";
 import { canWriteDraft, type DraftName } from "@/app/lib/exercise";
@@ -33,6 +34,8 @@ export class Connection {
   readonly awarenessIds = new Set<number>();
   alive = true;
   readonly user: AwarenessUser;
+  /** Frames this connection may still send (LIMITS in token-bucket.ts). */
+  readonly frames = new TokenBucket(LIMITS.yjsFramesPerSecond, LIMITS.yjsFrameBurst, Date.now());
 
   constructor(
     readonly ws: WebSocket,

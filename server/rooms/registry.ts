@@ -62,6 +62,12 @@ export class RoomRegistry {
         conn.close(CloseCode.malformed, "Expected a binary Yjs message");
         return;
       }
+      // A flood is stopped here, before it is decoded or costs anyone else in the room.
+      if (!conn.frames.take(Date.now())) {
+        log.warn("closing a connection that sent too many messages", { room: roomId, user: member.userId });
+        conn.close(CloseCode.policy, "Too many messages");
+        return;
+      }
       if (room) room.receive(conn, bytes);
       else if (early.length < MAX_EARLY_FRAMES && earlyBytes + bytes.byteLength <= MAX_FRAME_BYTES) {
         early.push(bytes);
@@ -115,6 +121,15 @@ export class RoomRegistry {
       else this.inUse.delete(roomId);
       this.scheduleUnloadIfEmpty(room);
     }
+  }
+
+  /** Live connections to a room, in all and of one person (for the connection limits). */
+  connectionCount(roomId: string, userId: string): { room: number; person: number } {
+    const room = this.rooms.get(roomId);
+    if (!room) return { room: 0, person: 0 };
+    let person = 0;
+    for (const c of room.connections) if (c.member.userId === userId) person++;
+    return { room: room.connections.size, person };
   }
 
   /** The live room, if it is loaded in this process. */
