@@ -55,7 +55,8 @@ export const CloseCode = {
 } as const;
 
 export interface Notice {
-  kind: "update-refused" | "info";
+  /** "saving-paused": the database cannot be reached; the room keeps working and retries. */
+  kind: "update-refused" | "info" | "saving-paused";
   message: string;
   /** The client's copy has changes the room refused: drop it and load the room's again. */
   resync?: boolean;

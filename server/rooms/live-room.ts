@@ -23,6 +23,9 @@ import { policyContext, reconcileStatuses } from "./agreement-status";
 import { docExerciseState } from "./exercise-doc";
 import { inspectUpdate } from "./update-inspector";
 
+/** How much unsaved work a room holds while the database is away before it refuses more. */
+export const MAX_UNSAVED_BYTES = 8 * 1024 * 1024;
+
 export interface RoomMember {
   userId: string;
   name: string;
@@ -82,6 +85,8 @@ export class LiveRoom {
   private flushing: Promise<void> | null = null;
   private flushScheduled = false;
   private failures = 0;
+  /** Bytes of accepted updates not yet committed (bounded while the database is away). */
+  private pendingBytes = 0;
   /** Encoded Y snapshot of what is committed in Postgres. */
   private committed: Uint8Array;
   private rowsSinceCompaction: number;
@@ -120,6 +125,7 @@ export class LiveRoom {
     const msg = message(MessageType.sync, (e) => syncProtocol.writeUpdate(e, update));
     for (const conn of this.connections) if (conn !== origin) conn.send(msg);
     this.pending.push(update);
+    this.pendingBytes += update.byteLength;
     this.scheduleFlush();
     if (!(origin instanceof Connection)) this.options.onChanged?.(this.id);
   };
@@ -196,6 +202,7 @@ export class LiveRoom {
       );
     }
     conn.send(this.savedMessage());
+    if (this.failures > 0) conn.send(this.pausedMessage());
     if (first) {
       this.broadcastPresence();
       this.options.onPresence?.(this, conn.member, true);
@@ -249,6 +256,10 @@ export class LiveRoom {
       throw new Error(`unknown sync message ${subType}`);
     }
     const received = decoding.readVarUint8Array(decoder);
+    // While the database is away the room keeps working in memory, up to a bound.
+    if (this.failures > 0 && this.pendingBytes + received.byteLength > MAX_UNSAVED_BYTES) {
+      return this.refuse(conn, "Saving is paused, and this room is holding as much unsaved work as it safely can. Please wait until saving is back.");
+    }
     // The write policy: decode in full, resolve every change to its section, check each one.
     // A refused update is dropped whole: not applied, not stored, not broadcast.
     const inspection = inspectUpdate(this.doc, received); // throws on corrupt bytes → 1007
@@ -326,6 +337,14 @@ export class LiveRoom {
     log.warn("update refused", { room: this.id, user: conn.member.userId, role: conn.member.role, change: what, reason: why });
   }
 
+  private pausedMessage(): Uint8Array {
+    const notice: Notice = {
+      kind: "saving-paused",
+      message: "Saving is paused: we cannot reach our storage right now. Everything you write stays in the room and is saved as soon as it is back.",
+    };
+    return message(MessageType.notice, (e) => encoding.writeVarString(e, JSON.stringify(notice)));
+  }
+
   private savedMessage(): Uint8Array {
     return message(MessageType.saved, (e) => encoding.writeVarUint8Array(e, this.committed));
   }
@@ -361,15 +380,24 @@ export class LiveRoom {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
+      this.pendingBytes = 0;
       // Every applied update is in `batch` or already committed, so this is exactly the state
       // that will be committed when the append returns.
       const snapshot = Y.encodeSnapshot(Y.snapshot(this.doc));
       try {
         await this.store.append(this.id, batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch));
       } catch (error) {
-        this.pending = batch.concat(this.pending);
+        // Kept as one merged update: many small ones would cost more to hold and to retry.
+        this.pending = [Y.mergeUpdates(batch.concat(this.pending))];
+        this.pendingBytes = this.pending[0]!.byteLength;
         this.failures++;
-        const wait = Math.min(100 * 2 ** this.failures, 5_000);
+        // Everyone in the room is told once, plainly; "saved" comes back when it is true again.
+        if (this.failures === 1) {
+          const paused = this.pausedMessage();
+          for (const conn of this.connections) conn.send(paused);
+        }
+        // Jittered, so rooms (and nodes) do not all knock at the same moment when it returns.
+        const wait = Math.min(100 * 2 ** this.failures, 5_000) * (0.5 + Math.random() / 2);
         log.error("could not save room updates; retrying", {
           room: this.id,
           attempt: this.failures,

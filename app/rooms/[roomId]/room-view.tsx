@@ -36,6 +36,7 @@ const SAVE_TEXT: Record<SaveState, string> = {
   saved: "All changes saved",
   saving: "Saving…",
   waiting: "Not saved yet",
+  paused: "Saving is paused: our storage can't be reached right now. Keep this page open; your changes are kept and will be saved when it is back.",
 };
 
 /** The room's check-ins, fetched again whenever the server signals new ones through the doc. */
@@ -219,8 +220,12 @@ function StatusBar({ connection, saveState }: { connection: ConnectionState; sav
         <span aria-hidden="true" className={`inline-block h-2.5 w-2.5 rounded-full ${dot}`} />
         {CONNECTION_TEXT[connection]}
       </span>
+      {/* Announced when saving pauses (the save state itself changes with every keystroke, so it is not). */}
+      <span role="status" className="sr-only">
+        {saveState === "paused" ? SAVE_TEXT.paused : ""}
+      </span>
       {saveState ? (
-        <span data-testid="save-state" data-state={saveState}>
+        <span data-testid="save-state" data-state={saveState} className={saveState === "paused" ? "font-medium text-amber-800 dark:text-amber-200" : undefined}>
           {SAVE_TEXT[saveState]}
         </span>
       ) : connection === "reconnecting" ? (

@@ -10,7 +10,7 @@ import { isDocSaved } from "@/app/lib/saved-state";
 import { CloseCode, MessageType, type Notice, type PresentMember } from "@/app/lib/wire";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "no-access";
-export type SaveState = "saved" | "saving" | "waiting";
+export type SaveState = "saved" | "saving" | "waiting" | "paused";
 
 export interface Peer {
   clientId: number;
@@ -68,10 +68,14 @@ export function useLiveRoom(roomId: string): LiveRoom {
     setLive({ doc, provider });
     let committed: Y.Snapshot | null = null;
     let everConnected = false;
-    const refreshSaved = () => setSaveState(committed === null ? "waiting" : isDocSaved(doc, committed) ? "saved" : "saving");
+    /** The server said it cannot reach its storage; cleared by the next "saved". */
+    let paused = false;
+    const refreshSaved = () =>
+      setSaveState(committed === null ? "waiting" : isDocSaved(doc, committed) ? "saved" : paused ? "paused" : "saving");
 
     provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
       committed = Y.decodeSnapshot(decoding.readVarUint8Array(decoder));
+      paused = false;
       refreshSaved();
     };
     provider.messageHandlers[MessageType.presence] = (_encoder, decoder) => {
@@ -79,6 +83,11 @@ export function useLiveRoom(roomId: string): LiveRoom {
     };
     provider.messageHandlers[MessageType.notice] = (_encoder, decoder) => {
       const n = JSON.parse(decoding.readVarString(decoder)) as Notice;
+      if (n.kind === "saving-paused") {
+        paused = true;
+        refreshSaved();
+        return;
+      }
       setNotice(n.message);
       if (n.resync) setGeneration((g) => g + 1);
     };
