@@ -31,6 +31,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/rooms" className="underline underline-offset-4">
                   Your rooms
                 </Link>
+                <Link href="/account" className="underline underline-offset-4 sm:hidden">
+                  Account
+                </Link>
                 <form action={signOutAction}>
                   <button type="submit" className="btn-quiet min-h-10 text-sm">
                     Sign out

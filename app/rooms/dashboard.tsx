@@ -22,7 +22,7 @@ function exerciseText(e: RoomOverview["exercise"]): string {
  * Every room one is in, kept current without reloading: the server says which room changed
  * (socket.io `dashboard:changed`) and this fetches that room's overview again.
  */
-export function Dashboard({ initial }: { initial: RoomOverview[] }) {
+export function Dashboard({ initial, me }: { initial: RoomOverview[]; me: string }) {
   const [rooms, setRooms] = useState(initial);
   const [live, setLive] = useState(false);
   useEffect(() => {
@@ -55,7 +55,7 @@ export function Dashboard({ initial }: { initial: RoomOverview[] }) {
             <p className="text-sm text-stone-600 dark:text-stone-400">You are {ROLE_LABEL[room.role]}</p>
             <ul className="text-sm" aria-label={`Who is in ${room.title}`}>
               {room.members
-                .filter((m) => m.role === "partner" || room.role === "partner")
+                .filter((m) => m.userId !== me && (m.role === "partner" || room.role === "partner"))
                 .map((m) => (
                   <li key={m.userId} data-here={m.here}>
                     <span aria-hidden="true" className={`mr-1.5 inline-block h-2 w-2 rounded-full ${m.here ? "bg-emerald-600" : "border border-stone-500"}`} />

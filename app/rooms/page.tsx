@@ -23,7 +23,7 @@ export default async function RoomsPage() {
             : "You are not in a room yet. Open one below, then send the invite link to your partner."}
         </p>
       ) : (
-        <Dashboard initial={rooms} />
+        <Dashboard initial={rooms} me={user.id} />
       )}
       {therapist ? (
         <CreateRoomForm />
