@@ -1,8 +1,8 @@
 /**
  * A partner's private space: what each kind of item asks, and who may see an item. Shared by the
- * server (which enforces it on every response) and the pages (which show the same rule).
+ * server (which enforces it on every response) and the pages (which show the same rule). The
+ * request schemas are in private-space-input.ts, so pages do not carry zod.
  */
-import { z } from "./zod";
 import type { Role } from "./permissions";
 
 export const PRIVATE_KINDS = ["acknowledgment", "response", "apology", "reflection"] as const;
@@ -45,27 +45,6 @@ export const KIND_FIELDS: Record<PrivateKind, { title: string; fields: FieldSpec
 };
 
 export const PRIVATE_TEXT_MAX = 5_000;
-
-export const privateItemInput = z
-  .object({
-    kind: z.enum(PRIVATE_KINDS),
-    respondsTo: z.uuid().optional(),
-    fields: z.record(z.string(), z.string().max(PRIVATE_TEXT_MAX, "Please keep each part under 5,000 characters.")),
-  })
-  .strict()
-  .refine((v) => Object.keys(v.fields).every((k) => KIND_FIELDS[v.kind].fields.some((f) => f.name === k)), { message: "That is not part of this kind of writing." });
-
-/** The people it is shared with, by user id (each must be a member of the room; at most a few). */
-export const sharingInput = z.object({ with: z.array(z.uuid()).max(8) }).strict();
-
-export const healingInput = z
-  .object({
-    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Please give the day as YYYY-MM-DD."),
-    safe: z.number().int().min(1).max(10),
-    connected: z.number().int().min(1).max(10),
-    note: z.string().trim().max(500, "Please keep the note under 500 characters.").optional(),
-  })
-  .strict();
 
 export interface Visibility {
   ownerId: string;

@@ -4,6 +4,7 @@
  * (a page reload should not reload the room).
  */
 import type { WebSocket } from "ws";
+import * as Y from "yjs";
 import { CloseCode, MAX_EARLY_FRAMES, MAX_FRAME_BYTES } from "@/app/lib/wire";
 import { log } from "../log";
 import { Connection, LiveRoom, type RoomMember } from "./live-room";
@@ -150,13 +151,16 @@ export class RoomRegistry {
       pending = (async () => {
         const loaded = await this.store.load(roomId);
         let rows = loaded.rows;
-        if (rows >= this.options.compactionThreshold || loaded.rewritePending) {
-          try {
-            await this.store.compact(roomId);
-            rows = 1;
-          } catch (error) {
-            log.error("could not compact room log on load", { room: roomId, reason: (error as Error).message.slice(0, 200) });
-          }
+        // A long log (or one holding deleted words) is rewritten as one row, from the doc just
+        // loaded, while the room is already open: the snapshot is taken now, before anything
+        // else changes the doc, and replaces exactly the rows it was built from.
+        const rewrite = rows >= this.options.compactionThreshold || loaded.rewritePending;
+        if (rewrite) {
+          const snapshot = Y.encodeStateAsUpdate(loaded.doc);
+          rows = 1;
+          void this.store.replaceUpTo(roomId, loaded.lastSeq, snapshot).catch((error: Error) => {
+            log.error("could not compact room log on load", { room: roomId, reason: error.message.slice(0, 200) });
+          });
         }
         const room = new LiveRoom(roomId, loaded.doc, rows, this.store, {
           compactionThreshold: this.options.compactionThreshold,

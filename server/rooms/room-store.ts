@@ -124,6 +124,20 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
       });
     },
 
+    /**
+     * Replaces every row up to `seq` with `snapshot` (their combined state, already built by the
+     * caller from exactly those rows). Rows added after them are kept.
+     */
+    async replaceUpTo(roomId: string, seq: number, snapshot: Uint8Array): Promise<void> {
+      if (seq === 0) return;
+      await db.transaction(async (tx) => {
+        await tx.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).for("update");
+        await tx.update(rooms).set({ historyRewritePending: false }).where(eq(rooms.id, roomId));
+        await tx.delete(roomUpdates).where(and(eq(roomUpdates.roomId, roomId), lte(roomUpdates.seq, seq)));
+        await tx.insert(roomUpdates).values({ roomId, seq, update: snapshot });
+      });
+    },
+
     async countRows(roomId: string): Promise<number> {
       const [row] = await db
         .select({ n: sql<number>`count(*)::int` })

@@ -8,7 +8,8 @@
 import { and, asc, eq, gte, inArray, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { can, type Role } from "@/app/lib/permissions";
-import { canSee, healingInput, privateItemInput, sharingInput } from "@/app/lib/private-space";
+import { canSee } from "@/app/lib/private-space";
+import { healingInput, privateItemInput, sharingInput } from "@/app/lib/private-space-input";
 import type { Database } from "@/db/client";
 import { healingRatings, healingSharing, privateItems, users } from "@/db/schema";
 import { AppError } from "../errors";

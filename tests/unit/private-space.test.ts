@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canSee, healingInput, privateItemInput } from "@/app/lib/private-space";
+import { canSee } from "@/app/lib/private-space";
+import { healingInput, privateItemInput } from "@/app/lib/private-space-input";
 
 describe("who sees a private item", () => {
   const item = (...sharedWith: string[]) => ({ ownerId: "ana", sharedWith });

@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useCallback, useEffect, useState } from "react";
 import * as Y from "yjs";
 import { can } from "@/app/lib/permissions";
@@ -14,7 +15,8 @@ import { SharedWithYou } from "./shared-with-you";
 import { SpeakAndListen } from "./speak-and-listen";
 import { Together } from "./together";
 import { TherapistAccess } from "./therapist-access";
-import { TherapistNotes } from "./therapist-notes";
+// Only therapists write notes: partners' pages never load that code.
+const TherapistNotes = dynamic(() => import("./therapist-notes").then((m) => m.TherapistNotes), { ssr: false });
 import { SigningPanel } from "./signing-panel";
 import { type ConnectionState, type Peer, type SaveState, useLiveRoom } from "./use-live-room";
 

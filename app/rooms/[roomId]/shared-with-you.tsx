@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import type * as Y from "yjs";
-import { type PrivateItem, SharedItem } from "./private/private-space";
+import { type PrivateItem, SharedItem } from "./private/shared-item";
 
 /**
  * What the others have chosen to share with me from their private space, read here in the live

@@ -4,23 +4,14 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { GentleAlert } from "@/app/components/gentle-alert";
 import type { Role } from "@/app/lib/permissions";
 import { KIND_FIELDS, PRIVATE_TEXT_MAX, type PrivateKind } from "@/app/lib/private-space";
+import { type PrivateItem, SharedItem } from "./shared-item";
+
+export type { PrivateItem };
 
 interface Member {
   userId: string;
   name: string;
   role: Role;
-}
-
-export interface PrivateItem {
-  id: string;
-  kind: PrivateKind;
-  respondsTo: string | null;
-  fields: Record<string, string>;
-  ownerId: string;
-  ownerName: string;
-  /** Whom the author shares it with (only in the author's own view). */
-  sharedWith: string[];
-  updatedAt: string;
 }
 
 interface Rating {
@@ -128,27 +119,6 @@ export function PrivateSpace({ roomId, me, others }: { roomId: string; me: Membe
       ) : null}
       <Healing roomId={roomId} isPartner={isPartner} people={others} />
     </div>
-  );
-}
-
-export function SharedItem({ item, children }: { item: PrivateItem; children?: React.ReactNode }) {
-  return (
-    <article className="space-y-2 rounded-lg border border-stone-200 p-3 dark:border-stone-700" data-testid="shared-item">
-      <h3 className="font-medium">
-        {KIND_FIELDS[item.kind].title}, from {item.ownerName}
-      </h3>
-      <dl className="space-y-1">
-        {KIND_FIELDS[item.kind].fields
-          .filter((f) => (item.fields[f.name] ?? "").trim() !== "")
-          .map((f) => (
-            <div key={f.name}>
-              <dt className="text-sm text-stone-600 dark:text-stone-400">{f.label}</dt>
-              <dd className="whitespace-pre-wrap">{item.fields[f.name]}</dd>
-            </div>
-          ))}
-      </dl>
-      {children}
-    </article>
   );
 }
 
