@@ -41,8 +41,8 @@ const canPin = (() => {
     return false;
   }
 })();
-// The load generator on core 1; servers on core 0.
-if (canPin) execFileSync("taskset", ["-pc", "1", String(process.pid)], { stdio: "ignore" });
+// The load generator on core 1 (all its threads: V8's and libuv's too); servers on core 0.
+if (canPin) execFileSync("taskset", ["-apc", "1", String(process.pid)], { stdio: "ignore" });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : null);

@@ -13,7 +13,6 @@ import { MAX_FRAME_BYTES } from "@/app/lib/wire";
 import { readSession } from "./auth/session-cookie";
 import { log } from "./log";
 import type { AuthedRequest } from "./realtime/socketio";
-import { LIMITS } from "./realtime/token-bucket";
 import type { RoomRegistry } from "./rooms/registry";
 import type { Accounts } from "./services/accounts";
 import type { Rooms } from "./services/rooms";
@@ -101,11 +100,13 @@ export function createUpgradeRouter(deps: UpgradeDeps) {
           refuseUpgrade(socket, 403, "forbidden", "You are not a member of this room.");
           return;
         }
-        const open = deps.registry.connectionCount(roomId, userId);
-        if (open.person >= LIMITS.connectionsPerPersonPerRoom || open.room >= LIMITS.connectionsPerRoom) {
+        const release = deps.registry.reserve(roomId, userId);
+        if (!release) {
           refuseUpgrade(socket, 429, "rate_limited", "This room is open in too many windows. Please close one and try again.");
           return;
         }
+        // Counted until the socket closes, however the upgrade ends.
+        socket.once("close", release);
         wss.handleUpgrade(req, socket, head, (ws) => {
           void deps.registry.connect(ws, roomId, member);
         });

@@ -35,7 +35,8 @@ export function DeleteAccount() {
     >
       <p>
         This deletes your account and everything private in it: your private space, your ratings, your notes and your place in every room. The
-        others in your rooms keep what you share with them (the agreement and its signed versions), without your name. This cannot be undone.
+        others in your rooms keep what you built together: the agreement, its signed versions (with your signature as it was signed), and your
+        comments. This cannot be undone.
       </p>
       <label className="block">
         <span className="block font-medium">Your password, to confirm</span>

@@ -17,8 +17,9 @@ export class TokenBucket {
 
   /** Takes one token if there is one. */
   take(now: number): boolean {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
-    this.last = now;
+    // A clock that steps backwards neither drains the bucket nor refills it.
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.last) / 1000) * this.rate);
+    this.last = Math.max(this.last, now);
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
@@ -30,9 +31,15 @@ export class TokenBucket {
  * per keystroke: well under these. A client that floods is stopped before it costs others.
  */
 export const LIMITS = {
-  /** Yjs frames per connection: sustained per second, and burst. */
+  /** Yjs document frames per connection: sustained per second, and burst (then closed). */
   yjsFramesPerSecond: 60,
   yjsFrameBurst: 200,
+  /**
+   * Presence (awareness) frames per connection: a caret moving sends several per keystroke, so
+   * those beyond this are dropped (presence is a latest-value state), never a reason to close.
+   */
+  awarenessFramesPerSecond: 40,
+  awarenessFrameBurst: 120,
   /** socket.io commands per socket. */
   commandsPerSecond: 10,
   commandBurst: 30,

@@ -25,6 +25,16 @@ import { inspectUpdate } from "./update-inspector";
 
 /** How much unsaved work a room holds while the database is away before it refuses more. */
 export const MAX_UNSAVED_BYTES = 8 * 1024 * 1024;
+/** A commit that takes longer than this is treated as failed (and retried). */
+const APPEND_TIMEOUT_MS = 15_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from the database within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 export interface RoomMember {
   userId: string;
@@ -37,8 +47,10 @@ export class Connection {
   readonly awarenessIds = new Set<number>();
   alive = true;
   readonly user: AwarenessUser;
-  /** Frames this connection may still send (LIMITS in token-bucket.ts). */
+  /** Document frames this connection may still send (LIMITS in token-bucket.ts). */
   readonly frames = new TokenBucket(LIMITS.yjsFramesPerSecond, LIMITS.yjsFrameBurst, Date.now());
+  /** Presence frames: those beyond the limit are dropped, not a reason to close. */
+  readonly awarenessFrames = new TokenBucket(LIMITS.awarenessFramesPerSecond, LIMITS.awarenessFrameBurst, Date.now());
 
   constructor(
     readonly ws: WebSocket,
@@ -85,8 +97,9 @@ export class LiveRoom {
   private flushing: Promise<void> | null = null;
   private flushScheduled = false;
   private failures = 0;
-  /** Bytes of accepted updates not yet committed (bounded while the database is away). */
+  /** Bytes of accepted updates not yet committed, queued or being written (bounded). */
   private pendingBytes = 0;
+  private inFlightBytes = 0;
   /** Encoded Y snapshot of what is committed in Postgres. */
   private committed: Uint8Array;
   private rowsSinceCompaction: number;
@@ -256,8 +269,8 @@ export class LiveRoom {
       throw new Error(`unknown sync message ${subType}`);
     }
     const received = decoding.readVarUint8Array(decoder);
-    // While the database is away the room keeps working in memory, up to a bound.
-    if (this.failures > 0 && this.pendingBytes + received.byteLength > MAX_UNSAVED_BYTES) {
+    // While saving is slow or away the room keeps working in memory, up to a bound.
+    if (this.pendingBytes + this.inFlightBytes + received.byteLength > MAX_UNSAVED_BYTES) {
       return this.refuse(conn, "Saving is paused, and this room is holding as much unsaved work as it safely can. Please wait until saving is back.");
     }
     // The write policy: decode in full, resolve every change to its section, check each one.
@@ -380,13 +393,24 @@ export class LiveRoom {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
+      this.inFlightBytes = this.pendingBytes;
       this.pendingBytes = 0;
       // Every applied update is in `batch` or already committed, so this is exactly the state
       // that will be committed when the append returns.
       const snapshot = Y.encodeSnapshot(Y.snapshot(this.doc));
       try {
-        await this.store.append(this.id, batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch));
+        // A database that hangs instead of refusing counts as a failure too (a late success just
+        // writes the same updates twice, which Yjs ignores).
+        await withTimeout(this.store.append(this.id, batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)), APPEND_TIMEOUT_MS);
       } catch (error) {
+        this.inFlightBytes = 0;
+        if (/does not exist/.test((error as Error).message)) {
+          // The room itself was deleted (its last member left Mend): nothing to save it into.
+          log.warn("room no longer exists; dropping its unsaved updates", { room: this.id });
+          this.pending = [];
+          this.pendingBytes = 0;
+          return;
+        }
         // Kept as one merged update: many small ones would cost more to hold and to retry.
         this.pending = [Y.mergeUpdates(batch.concat(this.pending))];
         this.pendingBytes = this.pending[0]!.byteLength;
@@ -408,6 +432,7 @@ export class LiveRoom {
         await new Promise((resolve) => setTimeout(resolve, wait));
         continue;
       }
+      this.inFlightBytes = 0;
       this.failures = 0;
       this.committed = snapshot;
       const saved = this.savedMessage();

@@ -5,8 +5,9 @@
  */
 import type { WebSocket } from "ws";
 import * as Y from "yjs";
-import { CloseCode, MAX_EARLY_FRAMES, MAX_FRAME_BYTES } from "@/app/lib/wire";
+import { CloseCode, MAX_EARLY_FRAMES, MAX_FRAME_BYTES, MessageType } from "@/app/lib/wire";
 import { log } from "../log";
+import { LIMITS } from "../realtime/token-bucket";
 import { Connection, LiveRoom, type RoomMember } from "./live-room";
 import type { RoomStore } from "./room-store";
 
@@ -29,6 +30,8 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, LiveRoom>();
   private readonly loading = new Map<string, Promise<LiveRoom>>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  /** Accepted connections per room and person, for the connection limits. */
+  private readonly accepted = new Map<string, Map<string, number>>();
   /** Server commands running against each room: it is not unloaded under them. */
   private readonly inUse = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -63,8 +66,11 @@ export class RoomRegistry {
         conn.close(CloseCode.malformed, "Expected a binary Yjs message");
         return;
       }
-      // A flood is stopped here, before it is decoded or costs anyone else in the room.
-      if (!conn.frames.take(Date.now())) {
+      // A flood is stopped here, before it is decoded or costs anyone else in the room. Presence
+      // beyond its own limit is only dropped (a later state replaces it anyway).
+      if (bytes[0] === MessageType.awareness) {
+        if (!conn.awarenessFrames.take(Date.now())) return;
+      } else if (!conn.frames.take(Date.now())) {
         log.warn("closing a connection that sent too many messages", { room: roomId, user: member.userId });
         conn.close(CloseCode.policy, "Too many messages");
         return;
@@ -124,13 +130,28 @@ export class RoomRegistry {
     }
   }
 
-  /** Live connections to a room, in all and of one person (for the connection limits). */
-  connectionCount(roomId: string, userId: string): { room: number; person: number } {
-    const room = this.rooms.get(roomId);
-    if (!room) return { room: 0, person: 0 };
-    let person = 0;
-    for (const c of room.connections) if (c.member.userId === userId) person++;
-    return { room: room.connections.size, person };
+  /**
+   * Reserves a place for one more connection of this person to this room, counted from the
+   * moment it is accepted (whether the room is loaded or not) until its socket closes; null when
+   * the person or the room is at the limit. The caller releases it when the socket closes.
+   */
+  reserve(roomId: string, userId: string): (() => void) | null {
+    const people = this.accepted.get(roomId) ?? new Map<string, number>();
+    let total = 0;
+    for (const n of people.values()) total += n;
+    const mine = people.get(userId) ?? 0;
+    if (mine >= LIMITS.connectionsPerPersonPerRoom || total >= LIMITS.connectionsPerRoom) return null;
+    people.set(userId, mine + 1);
+    this.accepted.set(roomId, people);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (people.get(userId) ?? 1) - 1;
+      if (left > 0) people.set(userId, left);
+      else people.delete(userId);
+      if (people.size === 0 && this.accepted.get(roomId) === people) this.accepted.delete(roomId);
+    };
   }
 
   /** The live room, if it is loaded in this process. */

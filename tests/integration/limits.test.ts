@@ -46,6 +46,28 @@ describe("limits", () => {
     for (const c of [ana, ben]) c.close();
   });
 
+  it("a caret moving fast (many presence frames) is thinned out, never a reason to close", async () => {
+    const { a, b, roomId } = await pairedRoom(server.url);
+    const ana = await connectY(server.url, roomId, a.cookie);
+    const ben = await connectY(server.url, roomId, b.cookie);
+    for (let i = 0; i < LIMITS.awarenessFrameBurst * 3; i++) ana.awareness.setLocalStateField("cursor", null);
+    addAgreementItem(ana.doc, { id: "item-1", createdBy: a.id, commitment: "Still connected." });
+    await waitFor(() => findAgreementItem(ben.doc, "item-1"), "Ana's edit reaches Ben");
+    expect(ana.ws.readyState).toBe(ana.ws.OPEN);
+    for (const c of [ana, ben]) c.close();
+  });
+
+  it("windows are counted from the moment they connect, even while the room is still loading", async () => {
+    const { a, b, roomId } = await pairedRoom(server.url);
+    // All at once, to a room nobody has open: no more than the limit get in.
+    const attempts = await Promise.allSettled(Array.from({ length: LIMITS.connectionsPerPersonPerRoom + 4 }, () => connectY(server.url, roomId, a.cookie)));
+    const opened = attempts.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    expect(opened.length).toBe(LIMITS.connectionsPerPersonPerRoom);
+    // The other partner is never shut out by them.
+    const ben = await connectY(server.url, roomId, b.cookie);
+    for (const c of [...opened, ben]) c.close();
+  });
+
   it("one person may have the room open in a few windows, not without end", async () => {
     const { a, roomId } = await pairedRoom(server.url);
     const open = [];

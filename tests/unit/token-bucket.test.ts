@@ -12,4 +12,12 @@ describe("token bucket", () => {
     // A long pause refills to the burst, no more.
     expect(Array.from({ length: 6 }, () => bucket.take(60_000)).filter(Boolean)).toHaveLength(5);
   });
+
+  it("a clock stepping backwards neither drains nor refills it", () => {
+    const bucket = new TokenBucket(10, 2, 10_000);
+    expect(bucket.take(0)).toBe(true); // an hour "earlier": still one of the two tokens
+    expect(bucket.take(0)).toBe(true);
+    expect(bucket.take(50)).toBe(false); // no refill from going back and forth
+    expect(bucket.take(10_100)).toBe(true);
+  });
 });
