@@ -127,6 +127,15 @@ describe("socket events", () => {
       "agreement:propose-signing": { outsider: "forbidden", partner: "conflict", therapist: "forbidden", revoked: "forbidden" },
       "agreement:witness": { outsider: "forbidden", partner: "forbidden", therapist: "invalid_input", revoked: "forbidden" },
       "agenda:remove": { outsider: "forbidden", partner: "not_found", therapist: "not_found", revoked: "forbidden" },
+      "agreement:withdraw": { outsider: "forbidden", partner: "not_found", therapist: "forbidden", revoked: "forbidden" },
+      "agreement:start-review": { outsider: "forbidden", partner: "conflict", therapist: "forbidden", revoked: "forbidden" },
+      "agreement:review": { outsider: "forbidden", partner: "conflict", therapist: "forbidden", revoked: "forbidden" },
+      "agreement:delete-comment": { outsider: "forbidden", partner: "not_found", therapist: "not_found", revoked: "forbidden" },
+      "agreement:cancel-signing": { outsider: "forbidden", partner: "ok", therapist: "forbidden", revoked: "forbidden" },
+      "agreement:sign": { outsider: "forbidden", partner: "invalid_input", therapist: "forbidden", revoked: "forbidden" },
+      // Leaving a socket.io room needs no membership: it only stops updates to that socket.
+      "room:leave": { outsider: "ok", partner: "ok", therapist: "ok", revoked: "ok" },
+      "dashboard:watch": { outsider: "ok", partner: "ok", therapist: "ok", revoked: "ok" },
     };
     const payloads: Record<string, Record<string, unknown>> = {
       "room:join": {},
@@ -136,12 +145,23 @@ describe("socket events", () => {
       "agreement:propose-signing": {},
       "agreement:witness": { version: 1, password: "not the password" },
       "agenda:remove": { entryId: ZERO },
+      "agreement:withdraw": { itemId: "nope" },
+      "agreement:start-review": { itemId: "nope" },
+      "agreement:review": { itemId: "nope", decision: "keep" },
+      "agreement:delete-comment": { commentId: ZERO },
+      "agreement:cancel-signing": {},
+      "agreement:sign": { hash: "0".repeat(64), password: "not the password" },
+      "room:leave": {},
+      "dashboard:watch": {},
     };
+    // Every command the server knows is in this table.
+    const { commandSchemas } = await import("@/server/realtime/commands");
+    expect(Object.keys(commandSchemas).sort()).toEqual(Object.keys(expected).sort());
     const wrong: string[] = [];
     for (const who of ["outsider", "partner", "therapist", "revoked"] as const) {
       const socket = await connectSocket(server.url, people[who].cookie);
       for (const [event, answers] of Object.entries(expected)) {
-        const ack = await command(socket, event, { roomId, ...payloads[event] });
+        const ack = await command(socket, event, event === "dashboard:watch" ? {} : { roomId, ...payloads[event] });
         const got = ack.ok ? "ok" : ack.error?.code;
         if (got !== answers[who]) wrong.push(`${event} as ${who}: ${got}, expected ${answers[who]}`);
       }
