@@ -116,6 +116,8 @@ export class LiveRoom {
   private held: Array<[Connection, Uint8Array]> | null = null;
   /** Deleted content (a discarded transcript) is still in the update log: rewrite it at the next save. */
   private rewritePending = false;
+  /** A rewrite after a deletion failed: the next save tries again (the deletion is committed by then). */
+  private rewriteRetry = false;
 
   constructor(
     readonly id: string,
@@ -437,7 +439,8 @@ export class LiveRoom {
       this.committed = snapshot;
       const saved = this.savedMessage();
       for (const conn of this.connections) conn.send(saved);
-      if (++this.rowsSinceCompaction >= this.options.compactionThreshold || this.rewritePending) await this.compact();
+      if (++this.rowsSinceCompaction >= this.options.compactionThreshold) await this.compact();
+      else if (this.rewriteRetry) await this.compact({ clearRewrite: true });
     }
   }
 
@@ -447,19 +450,25 @@ export class LiveRoom {
    */
   async rewriteHistory(): Promise<void> {
     this.rewritePending = true;
+    // First everything applied so far (the deleting update included) is committed; only then is
+    // the log rewritten. A compaction that ran before could still hold the deleted words.
     await this.flush();
-    if (this.rewritePending) await this.compact();
+    await this.compact({ clearRewrite: true });
   }
 
-  private async compact(): Promise<void> {
+  private async compact(options: { clearRewrite?: boolean } = {}): Promise<void> {
     try {
-      const { rowsBefore } = await this.store.compact(this.id);
+      const { rowsBefore } = await this.store.compact(this.id, options);
       this.rowsSinceCompaction = 1;
-      this.rewritePending = false;
+      if (options.clearRewrite) {
+        this.rewritePending = false;
+        this.rewriteRetry = false;
+      }
       log.info("compacted room log", { room: this.id, rowsBefore });
     } catch (error) {
       // Nothing is lost: the rows are still there, and the next flush tries again.
       log.error("could not compact room log", { room: this.id, reason: (error as Error).message.slice(0, 200) });
+      if (options.clearRewrite) this.rewriteRetry = true;
     }
   }
 
@@ -467,7 +476,7 @@ export class LiveRoom {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
-    if (this.rewritePending) await this.compact();
+    if (this.rewritePending) await this.compact({ clearRewrite: true });
     this.doc.off("update", this.onDocUpdate);
     this.awareness.destroy();
     this.doc.destroy();

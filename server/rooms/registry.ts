@@ -175,8 +175,8 @@ export class RoomRegistry {
         // A long log (or one holding deleted words) is rewritten as one row, from the doc just
         // loaded, while the room is already open: the snapshot is taken now, before anything
         // else changes the doc, and replaces exactly the rows it was built from.
-        const rewrite = rows >= this.options.compactionThreshold || loaded.rewritePending;
-        if (rewrite) {
+        // (Deleted words pending a rewrite are handled below, once the doc has caught up.)
+        if (rows >= this.options.compactionThreshold && !loaded.rewritePending) {
           const snapshot = Y.encodeStateAsUpdate(loaded.doc);
           rows = 1;
           void this.store.replaceUpTo(roomId, loaded.lastSeq, snapshot).catch((error: Error) => {
@@ -192,6 +192,11 @@ export class RoomRegistry {
         });
         await this.options.onLoaded?.(room);
         this.rooms.set(roomId, room);
+        // Words were deleted and the log not yet rewritten (the process stopped in between): the
+        // doc has caught up with Postgres above (reconcile), so rewrite from it, after its save.
+        if (loaded.rewritePending) {
+          void room.rewriteHistory().catch((error: Error) => log.error("could not rewrite a room's history", { room: roomId, reason: error.message.slice(0, 200) }));
+        }
         return room;
       })().finally(() => this.loading.delete(roomId));
       this.loading.set(roomId, pending);

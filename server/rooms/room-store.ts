@@ -99,11 +99,15 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
      * Replaces every row up to the newest with one snapshot of their combined state, built by
      * loading a doc and encoding it (Y.mergeUpdates is superlinear on long logs).
      */
-    async compact(roomId: string): Promise<{ rowsBefore: number; seq: number }> {
+    /**
+     * `clearRewrite`: this compaction is the one that follows the deletion (its caller made sure
+     * the deleting update is committed), so it ends `history_rewrite_pending`. A routine
+     * compaction may run before that update is committed and must not.
+     */
+    async compact(roomId: string, options: { clearRewrite?: boolean } = {}): Promise<{ rowsBefore: number; seq: number }> {
       return db.transaction(async (tx) => {
         await tx.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).for("update");
-        // Whatever was pending, this rewrite is it (the snapshot holds no deleted content).
-        await tx.update(rooms).set({ historyRewritePending: false }).where(eq(rooms.id, roomId));
+        if (options.clearRewrite) await tx.update(rooms).set({ historyRewritePending: false }).where(eq(rooms.id, roomId));
         const rows = await tx
           .select({ seq: roomUpdates.seq, update: roomUpdates.update })
           .from(roomUpdates)
@@ -132,7 +136,6 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
       if (seq === 0) return;
       await db.transaction(async (tx) => {
         await tx.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).for("update");
-        await tx.update(rooms).set({ historyRewritePending: false }).where(eq(rooms.id, roomId));
         await tx.delete(roomUpdates).where(and(eq(roomUpdates.roomId, roomId), lte(roomUpdates.seq, seq)));
         await tx.insert(roomUpdates).values({ roomId, seq, update: snapshot });
       });

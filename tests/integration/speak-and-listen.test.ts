@@ -256,7 +256,9 @@ describe("when the exercise ends", () => {
       const texts = await sql`select e.text from exercise_events e join exercises x on x.id = e.exercise_id where x.room_id = ${s.roomId} and e.text is not null`;
       expect(texts).toHaveLength(0);
       const updates = await sql`select update from room_updates where room_id = ${s.roomId}`;
-      for (const row of updates) expect(Buffer.from(row.update as Uint8Array).includes(secret)).toBe(false);
+      const holding = (await sql`select seq, length(update) as n from room_updates where room_id = ${s.roomId} order by seq`).map((r) => `${r.seq}:${r.n}`);
+      const leaked = updates.filter((row) => Buffer.from(row.update as Uint8Array).includes(secret));
+      expect(leaked, `rows ${holding.join(" ")}`).toEqual([]);
       const [room] = await sql`select history_rewrite_pending from rooms where id = ${s.roomId}`;
       expect(room!.history_rewrite_pending).toBe(false);
     }
