@@ -18,7 +18,7 @@ export default async function NotesPage({ searchParams }: { searchParams: Promis
       <h1 className="text-2xl font-semibold">Your private notes</h1>
       <NotesSearch initial={q} />
       <p role="status" className="text-sm text-stone-600 dark:text-stone-400">
-        {notes.length === 0 ? (q ? `No notes mention \u201c${q}\u201d.` : "No notes yet.") : `${notes.length} ${notes.length === 1 ? "note" : "notes"}${q ? ` mention \u201c${q}\u201d` : ""}.`}
+        {notes.length === 0 ? (q ? `No notes mention \u201c${q}\u201d.` : "No notes yet.") : `${notes.length} ${notes.length === 1 ? "note" : "notes"}${q ? ` ${notes.length === 1 ? "mentions" : "mention"} \u201c${q}\u201d` : ""}.`}
       </p>
       <ul className="space-y-3">
         {notes.map((n) => (

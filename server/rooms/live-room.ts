@@ -186,9 +186,13 @@ export class LiveRoom {
     return n;
   }
 
-  private broadcastPresence(): void {
+  private presenceMessage(): Uint8Array {
     const list: PresentMember[] = this.present().map(({ userId, name, role }) => ({ userId, name, role }));
-    const msg = message(MessageType.presence, (e) => encoding.writeVarString(e, JSON.stringify(list)));
+    return message(MessageType.presence, (e) => encoding.writeVarString(e, JSON.stringify(list)));
+  }
+
+  private broadcastPresence(): void {
+    const msg = this.presenceMessage();
     for (const conn of this.connections) conn.send(msg);
   }
 
@@ -222,7 +226,7 @@ export class LiveRoom {
       this.broadcastPresence();
       this.options.onPresence?.(this, conn.member, true);
     } else {
-      conn.send(message(MessageType.presence, (e) => encoding.writeVarString(e, JSON.stringify(this.present().map(({ userId, name, role }) => ({ userId, name, role }))))));
+      conn.send(this.presenceMessage());
     }
   }
 

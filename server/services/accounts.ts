@@ -95,6 +95,20 @@ export function createAccounts(db: Database, limiter: RateLimiter, options: { si
       return ok && user !== undefined;
     },
 
+    /** confirmPassword for a serious step, as the refusal the person reads. */
+    async requirePassword(userId: string, password: string): Promise<void> {
+      let confirmed: boolean;
+      try {
+        confirmed = await this.confirmPassword(userId, password);
+      } catch (error) {
+        if (error instanceof SignInRateLimited) {
+          throw new AppError("rate_limited", "Too many password attempts. Please wait 15 minutes and try again.", { retryAfterSeconds: error.retryAfterSeconds });
+        }
+        throw error;
+      }
+      if (!confirmed) throw new AppError("invalid_input", "That password does not match your account.");
+    },
+
     async findById(id: string): Promise<PublicUser | null> {
       const [user] = await db
         .select({ id: users.id, email: users.email, name: users.name, kind: users.kind })

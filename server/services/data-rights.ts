@@ -76,14 +76,7 @@ export function createDataRights(db: Database, accounts: Accounts, registry: Roo
      * records stays without their name. A room left with nobody in it is deleted.
      */
     async deleteAccount(userId: string, password: string): Promise<void> {
-      let confirmed: boolean;
-      try {
-        confirmed = await accounts.confirmPassword(userId, password);
-      } catch (error) {
-        if ((error as Error).name === "SignInRateLimited") throw new AppError("rate_limited", "Too many password attempts. Please wait 15 minutes and try again.");
-        throw error;
-      }
-      if (!confirmed) throw new AppError("invalid_input", "That password does not match your account.");
+      await accounts.requirePassword(userId, password);
       const roomIds = (await db.select({ roomId: memberships.roomId }).from(memberships).where(eq(memberships.userId, userId))).map((m) => m.roomId);
       await db.transaction(async (tx) => {
         // Nothing of others' stays shared with an account that no longer exists.

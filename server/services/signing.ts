@@ -62,20 +62,6 @@ export function createSigning(db: Database, rooms: Rooms, accounts: Accounts, re
       partners.map((p) => ({ userId: p.userId, name: p.name })),
     );
 
-  /** A fresh password check for a signature, limited like sign-in. */
-  async function confirmPassword(userId: string, password: string): Promise<void> {
-    let confirmed: boolean;
-    try {
-      confirmed = await accounts.confirmPassword(userId, password);
-    } catch (error) {
-      if ((error as Error).name === "SignInRateLimited") {
-        throw new AppError("rate_limited", "Too many password attempts. Please wait 15 minutes and try again.");
-      }
-      throw error;
-    }
-    if (!confirmed) throw new AppError("invalid_input", "That password does not match your account.");
-  }
-
   async function requireMember(roomId: string, userId: string) {
     if (!(await rooms.member(roomId, userId))) throw new AppError("forbidden", "You are not a member of this room.");
   }
@@ -130,7 +116,7 @@ export function createSigning(db: Database, rooms: Rooms, accounts: Accounts, re
 
     async sign(roomId: string, userId: string, hash: string, password: string): Promise<{ signed: boolean; version?: number }> {
       const partners = await partnersOf(roomId, userId);
-      await confirmPassword(userId, password);
+      await accounts.requirePassword(userId, password);
       return registry.withRoom(roomId, async (room) => {
         const doc = room.doc;
         const proposal = signingMap(doc).get("proposal") as SigningProposal | undefined;
@@ -185,7 +171,7 @@ export function createSigning(db: Database, rooms: Rooms, accounts: Accounts, re
       const member = await rooms.member(roomId, userId);
       if (!member) throw new AppError("forbidden", "You are not a member of this room.");
       if (!can(member.role, "agreement:witness")) throw new AppError("forbidden", "The room's therapist may witness a version; partners sign it.");
-      await confirmPassword(userId, password);
+      await accounts.requirePassword(userId, password);
       await db.transaction(async (tx) => {
         const [row] = await tx
           .select({ id: agreementVersions.id })

@@ -17,7 +17,8 @@ export interface PrivatePostgres {
   destroy(): void;
 }
 
-function binDir(): string | null {
+/** Where Debian's PostgreSQL binaries are (the highest version), or null when not installed. */
+export function postgresBinDir(): string | null {
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) return null;
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
@@ -36,7 +37,7 @@ async function freePort(): Promise<number> {
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres | null> {
-  const bin = binDir();
+  const bin = postgresBinDir();
   if (!bin) return null;
   const root = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) =>

@@ -2,7 +2,9 @@
 
 import Link from "@/app/components/quiet-link";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { ConfirmDelete } from "@/app/components/confirm-delete";
 import { GentleAlert } from "@/app/components/gentle-alert";
+import { useInOrder } from "@/app/components/use-in-order";
 import { MarkdownView } from "@/app/components/markdown-view";
 
 interface Note {
@@ -84,11 +86,10 @@ function NoteEditor({ note, onDeleted }: { note: Note; onDeleted(): void }) {
   const [body, setBody] = useState(note.body);
   const [tab, setTab] = useState<"write" | "preview">("write");
   const [save, setSave] = useState<SaveState>({ kind: "saved", at: note.updatedAt });
-  const [confirming, setConfirming] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef(body);
   /** Saves go one after another, so an older text can never overwrite a newer one. */
-  const chain = useRef<Promise<void>>(Promise.resolve());
+  const inOrder = useInOrder();
 
   const put = useCallback(
     (text: string, keepalive = false) =>
@@ -113,10 +114,7 @@ function NoteEditor({ note, onDeleted }: { note: Note; onDeleted(): void }) {
     }
   }, [put]);
 
-  const persist = useCallback(() => {
-    chain.current = chain.current.then(saveNow);
-    return chain.current;
-  }, [saveNow]);
+  const persist = useCallback(() => inOrder(saveNow), [inOrder, saveNow]);
 
   // Leaving the page with typing not yet saved: send it anyway (the request outlives the page).
   useEffect(
@@ -202,21 +200,7 @@ function NoteEditor({ note, onDeleted }: { note: Note; onDeleted(): void }) {
           <MarkdownView source={body} />
         )}
       </div>
-      {confirming ? (
-        <div className="flex flex-wrap items-center gap-2 text-sm" role="group" aria-label="Delete this note?">
-          <span>Delete this note for good?</span>
-          <button type="button" className="btn-quiet min-h-10" autoFocus onClick={() => void remove()}>
-            Delete
-          </button>
-          <button type="button" className="btn-quiet min-h-10" onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-        </div>
-      ) : (
-        <button type="button" className="btn-quiet min-h-10 text-sm" onClick={() => setConfirming(true)}>
-          Delete…
-        </button>
-      )}
+      <ConfirmDelete question="Delete this note for good?" onDelete={() => void remove()} />
     </li>
   );
 }

@@ -1,7 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
+import { ConfirmDelete } from "@/app/components/confirm-delete";
 import { GentleAlert } from "@/app/components/gentle-alert";
+import { useInOrder } from "@/app/components/use-in-order";
 import type { Role } from "@/app/lib/permissions";
 import { KIND_FIELDS, PRIVATE_TEXT_MAX, type PrivateKind } from "@/app/lib/private-space";
 import { type PrivateItem, SharedItem } from "./shared-item";
@@ -143,26 +145,12 @@ function ShareWith({ people, value, onChange, legend }: { people: Member[]; valu
   );
 }
 
-/**
- * Sends requests for one thing one after another, so an earlier one can never land after a
- * later one (a "share" arriving after its "take back" would leave it shared).
- */
-function useInOrder() {
-  const chain = useRef<Promise<unknown>>(Promise.resolve());
-  return useCallback(<T,>(run: () => Promise<T>): Promise<T> => {
-    const next = chain.current.then(run, run);
-    chain.current = next.catch(() => {});
-    return next;
-  }, []);
-}
-
 function OwnItem({ item, people, onChanged }: { item: PrivateItem; people: Member[]; onChanged(): void }) {
   const [fields, setFields] = useState(item.fields);
   const [saved, setSaved] = useState<string | null>(item.updatedAt);
   const [error, setError] = useState<string | null>(null);
   const [sharing, setSharing] = useState<string[]>(item.sharedWith);
   const inOrder = useInOrder();
-  const [confirming, setConfirming] = useState(false);
   const spec = KIND_FIELDS[item.kind];
 
   const save = async () => {
@@ -214,21 +202,7 @@ function OwnItem({ item, people, onChanged }: { item: PrivateItem; people: Membe
       </div>
       <ShareWith people={people} value={sharing} onChange={(next) => void share(next)} legend="Who can read this" />
       <GentleAlert>{error}</GentleAlert>
-      {confirming ? (
-        <span className="flex flex-wrap items-center gap-2 text-sm" role="group" aria-label="Delete this?">
-          Delete this for good?
-          <button type="button" className="btn-quiet min-h-10" autoFocus onClick={() => void remove()}>
-            Delete
-          </button>
-          <button type="button" className="btn-quiet min-h-10" onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-        </span>
-      ) : (
-        <button type="button" className="btn-quiet min-h-10 text-sm" onClick={() => setConfirming(true)}>
-          Delete…
-        </button>
-      )}
+      <ConfirmDelete question="Delete this for good?" onDelete={() => void remove()} />
     </div>
   );
 }
