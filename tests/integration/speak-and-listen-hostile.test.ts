@@ -133,12 +133,17 @@ describe("commands out of turn", () => {
       act(s.ana, { type: "confirm" }),
       act(s.tess!, { type: "assign", to: s.ben.person.id }),
     ]);
-    // The chunk was ended exactly once; whatever else got through, the state holds together.
-    expect(results.slice(0, 3).filter((r) => r.ok)).toHaveLength(1);
+    // The chunk was ended at most once (not at all if the therapist's "give the floor" came
+    // first: then Ana's words were set aside as unfinished); either way they are in the log once,
+    // and whatever else got through, the state holds together.
+    const ended = results.slice(0, 3).filter((r) => r.ok).length;
+    expect(ended).toBeLessThanOrEqual(1);
     await waitFor(() => exerciseLog(s.tess!.y.doc).length >= 1, "log at Tess");
     const final = stateAt(s.tess!) as ActiveExercise;
     expect(new Set([final.speaker, final.listener])).toEqual(new Set([s.ana.person.id, s.ben.person.id]));
-    expect(exerciseLog(s.tess!.y.doc).toArray().filter((e) => e.kind === "chunk")).toHaveLength(1);
+    const log = exerciseLog(s.tess!.y.doc).toArray();
+    expect(log.filter((e) => e.kind === "chunk")).toHaveLength(ended);
+    expect(log.filter((e) => e.text === "One part.")).toHaveLength(1);
     // A fresh reader sees the same state as the therapist's live copy.
     const reader = await connectY(server.url, s.roomId, s.ben.person.cookie);
     await waitFor(() => JSON.stringify(readExerciseState(exerciseSection(reader.doc).get("state"))) === JSON.stringify(stateAt(s.tess!)), "same state");
