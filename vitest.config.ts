@@ -7,6 +7,12 @@ const integration = ["tests/integration/**/*.test.ts"];
 /** Brings its own PostgreSQL (to stop and start it), so it runs once, in the PGlite project. */
 const outage = "tests/integration/db-outage.test.ts";
 const canStartPostgres = postgresBinDir() !== null;
+/** Two server processes sharing PostgreSQL and Redis: only where both are given. */
+const cluster = "tests/integration/cluster.test.ts";
+const canCluster = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+if (!canCluster) {
+  console.log(`\n  The several-nodes test is left out: it needs DATABASE_URL and REDIS_URL (.ci/run sets both).\n`);
+}
 if (!canStartPostgres) {
   console.log(`\n  The database-outage test is left out: no PostgreSQL binaries (sudo apt-get install postgresql).\n`);
 }
@@ -31,10 +37,10 @@ export default defineConfig({
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       {
         extends: true,
-        test: { name: "integration-pglite", include: integration, exclude: canStartPostgres ? [] : [outage], env: { TEST_DB: "pglite" } },
+        test: { name: "integration-pglite", include: integration, exclude: canStartPostgres ? [cluster] : [outage, cluster], env: { TEST_DB: "pglite" } },
       },
       ...(process.env.DATABASE_URL
-        ? [{ extends: true as const, test: { name: "integration-postgres", include: integration, exclude: [outage], env: { TEST_DB: "postgres" } } }]
+        ? [{ extends: true as const, test: { name: "integration-postgres", include: integration, exclude: canCluster ? [outage] : [outage, cluster], env: { TEST_DB: "postgres" } } }]
         : []),
       {
         extends: true,

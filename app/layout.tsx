@@ -3,7 +3,7 @@ import Link from "@/app/components/quiet-link";
 import type { ReactNode } from "react";
 import { currentUser } from "@/server/auth/nextauth";
 import { getRuntime } from "@/server/runtime";
-import { signOutAction } from "./actions/auth";
+import { SignOut } from "./components/sign-out";
 import { QuickExit } from "./components/quick-exit";
 import { SkipLink } from "./components/skip-link";
 import "./globals.css";
@@ -34,11 +34,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/account" className="underline underline-offset-4 sm:hidden">
                   Account
                 </Link>
-                <form action={signOutAction}>
-                  <button type="submit" className="btn-quiet min-h-10 text-sm">
-                    Sign out
-                  </button>
-                </form>
+                <SignOut />
               </div>
             ) : (
               <div className="flex items-center gap-3 text-sm">

@@ -276,6 +276,8 @@ export const therapySessions = pgTable(
     /** Names kept with the record, so it reads the same after a rename or a departure. */
     attendees: jsonb("attendees").$type<Array<{ userId: string; name: string; role: "partner" | "therapist" }>>().notNull().default([]),
     rounds: integer("rounds").notNull().default(0),
+    /** Renewed while a server process holds the session open; a stale one was left by a stopped process. */
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("therapy_sessions_room_idx").on(t.roomId, t.startedAt)],
 );

@@ -26,6 +26,8 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
     .optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://").optional(),
+  /** Names Mend's keys and channels in Redis: nodes of one deployment share it, deployments differ. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "REDIS_PREFIX may hold letters, digits, '.', '_' and '-' (at most 64)").default("mend"),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters (try: openssl rand -base64 33)").optional(),
   APP_URL: z.url({ error: "APP_URL must be a full URL such as https://mend.example.org" }).optional(),
   TRUST_PROXY: bool.default(false),

@@ -36,6 +36,10 @@ import { createUpgradeRouter } from "./upgrade";
 import { CLIENT_IP_HEADER, clientIp } from "./http/client-ip";
 import { contentSecurityPolicy, newNonce } from "./http/content-security-policy";
 import { sql } from "drizzle-orm";
+import { Redis } from "ioredis";
+import { createAdapter } from "@socket.io/redis-adapter";
+import { connectRoomBus, type RoomBus } from "./cluster/room-bus";
+import { SESSION_HEARTBEAT_MS } from "./services/sessions";
 
 const dev = process.argv.includes("--dev");
 const env = process.env as Record<string, string | undefined>;
@@ -59,6 +63,21 @@ async function main(): Promise<void> {
 
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
   const { db } = database;
+  // Several nodes need one PostgreSQL; the embedded database belongs to exactly one process.
+  let bus: RoomBus | undefined;
+  let adapterClients: Redis[] = [];
+  if (config.REDIS_URL && database.driver === "postgres") {
+    try {
+      bus = await connectRoomBus(config.REDIS_URL, config.REDIS_PREFIX);
+    } catch (error) {
+      console.error(`Mend cannot reach Redis at REDIS_URL (${(error as Error).message}). Start Redis, or unset REDIS_URL to run a single process.`);
+      process.exit(1);
+    }
+    adapterClients = [new Redis(config.REDIS_URL), new Redis(config.REDIS_URL)];
+    for (const c of adapterClients) c.on("error", () => {}); // the bus logs Redis trouble once
+  } else if (config.REDIS_URL) {
+    log.warn("REDIS_URL is ignored: several processes need a shared PostgreSQL (DATABASE_URL); the embedded database serves one");
+  }
   const rateLimiter = createRateLimiter(db);
   const accounts = createAccounts(db, rateLimiter, { signUpsPerHourPerIp: config.SIGNUP_LIMIT_PER_HOUR });
   const rooms = createRooms(db);
@@ -66,16 +85,17 @@ async function main(): Promise<void> {
   // The registry calls into services that themselves use the registry: bound once both exist.
   let onItemsEdited: (roomId: string, userId: string, itemIds: string[]) => void = () => {};
   let onLoaded: (room: LiveRoom) => Promise<void> = async () => {};
-  let onPresence: (room: LiveRoom, member: RoomMember, present: boolean) => void = () => {};
+  let onPresence: (room: LiveRoom, member: RoomMember, present: boolean, here: boolean) => void = () => {};
   let onChanged: (roomId: string) => void = () => {};
   const registry = new RoomRegistry(createRoomStore(db, database.syncToDisk), {
     compactionThreshold: config.COMPACTION_THRESHOLD,
     unloadDelayMs: config.ROOM_UNLOAD_DELAY_MS,
     onItemsEdited: (roomId, userId, itemIds) => onItemsEdited(roomId, userId, itemIds),
     onLoaded: (room) => onLoaded(room),
-    onPresence: (room, member, present) => onPresence(room, member, present),
+    onPresence: (room, member, present, here) => onPresence(room, member, present, here),
     onChanged: (roomId) => onChanged(roomId),
     stillMember: async (roomId, userId) => (await rooms.roleOf(roomId, userId)) !== null,
+    bus,
   });
   const agreement = createAgreement(db, rooms, registry);
   onItemsEdited = agreement.recordEdits;
@@ -92,12 +112,15 @@ async function main(): Promise<void> {
   const journey = createJourney(db, rooms, registry);
   const dataRights = createDataRights(db, accounts, registry);
   onLoaded = exercises.reconcile;
-  // One process per database for now (issue 6): sessions still open were left by a stopped one.
-  await sessions.closeStale();
+  // Sessions no process has renewed for a while were left by one that stopped: they end.
+  await sessions.heartbeat();
+  const sessionTimer = setInterval(() => void sessions.heartbeat().catch(() => {}), SESSION_HEARTBEAT_MS);
+  sessionTimer.unref();
   onChanged = dashboard.changed;
-  onPresence = (room, member, present) => {
-    sessions.onPresence(room, member, present);
-    dashboard.changed(room.id);
+  onPresence = (room, member, present, here) => {
+    sessions.onPresence(room, member, present, here);
+    // The node where it happened tells the dashboards (socket.io reaches every node's).
+    if (here) dashboard.changed(room.id);
   };
   const runtime: Runtime = {
     config,
@@ -123,7 +146,13 @@ async function main(): Promise<void> {
   };
   setRuntime(runtime);
 
-  const { engine, io, endAccess, notifyDashboards, hasWatchers } = createSocketServer({ rooms, agreement, signing, exercises });
+  const { engine, io, endAccess, notifyDashboards, hasWatchers } = createSocketServer({
+    rooms,
+    agreement,
+    signing,
+    exercises,
+    adapter: adapterClients.length === 2 ? createAdapter(adapterClients[0], adapterClients[1], { key: `${config.REDIS_PREFIX}-sio` }) : undefined,
+  });
   access.bindSockets(endAccess);
   dataRights.bindSockets(endAccess);
   dashboard.bindNotify(notifyDashboards, hasWatchers);
@@ -185,10 +214,7 @@ async function main(): Promise<void> {
   const pruneTimer = setInterval(() => void rateLimiter.prune().catch(() => {}), 60 * 60 * 1000);
   pruneTimer.unref();
 
-  log.info(`listening on port ${port}`, { driver: database.driver, mode: dev ? "development" : "production" });
-  if (config.REDIS_URL) {
-    log.warn("REDIS_URL is set, but Mend does not run on several processes yet: run exactly one per database");
-  }
+  log.info(`listening on port ${port}`, { driver: database.driver, mode: dev ? "development" : "production", node: bus?.nodeId ?? "single" });
   console.log(`\n  Mend is ready at http://localhost:${port}\n`);
 
   let stopping = false;
@@ -206,6 +232,8 @@ async function main(): Promise<void> {
     engine.close();
     await registry.shutdown();
     await sessions.shutdown();
+    await bus?.close();
+    await Promise.allSettled(adapterClients.map((c) => c.quit()));
     await database.close();
     await app.close().catch(() => {});
     server.closeAllConnections();

@@ -1,17 +1,23 @@
 "use client";
 
 import { useEffect } from "react";
+import { clearAllUnsaved } from "@/app/lib/offline-store";
 
 /** Two presses of Escape within this time leave at once. */
 const DOUBLE_PRESS_MS = 800;
+
+/** At most this long is waited for this browser's copy of unsaved edits to be removed. */
+const CLEAR_WAIT_MS = 300;
 
 function leave(to: string): void {
   // Nothing of the page may linger on screen while the neutral page loads.
   document.title = "New tab";
   document.body.replaceChildren();
   sessionStorage.clear();
+  // Unsaved edits kept for offline use go too (the page is already blank while this runs).
+  const cleared = Promise.race([clearAllUnsaved(), new Promise((r) => setTimeout(r, CLEAR_WAIT_MS))]);
   // Replaces this tab's one Mend history entry (every navigation in Mend replaces; decision 009).
-  window.location.replace(to);
+  void cleared.finally(() => window.location.replace(to));
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { Server as EngineServer } from "engine.io";
-import { Server as IOServer, type Socket } from "socket.io";
+import { Server as IOServer, type ServerOptions, type Socket } from "socket.io";
 import type { z } from "zod";
 import { MAX_FRAME_BYTES } from "@/app/lib/wire";
 import { AppError, isAppError } from "../errors";
@@ -20,13 +20,26 @@ export interface AuthedRequest extends IncomingMessage {
   mendUserId?: string;
 }
 
-export function createSocketServer({ rooms, agreement, signing, exercises }: { rooms: Rooms; agreement: Agreement; signing: Signing; exercises: Exercises }) {
+export function createSocketServer({
+  rooms,
+  agreement,
+  signing,
+  exercises,
+  adapter,
+}: {
+  rooms: Rooms;
+  agreement: Agreement;
+  signing: Signing;
+  exercises: Exercises;
+  /** Several nodes: socket.io's Redis adapter, so rooms and emits reach every node's sockets. */
+  adapter?: ServerOptions["adapter"];
+}) {
   const engine = new EngineServer({
     transports: ["websocket"],
     maxHttpBufferSize: MAX_FRAME_BYTES,
     allowUpgrades: false,
   });
-  const io = new IOServer({ serveClient: false, path: "/socket.io" });
+  const io = new IOServer({ serveClient: false, path: "/socket.io", ...(adapter ? { adapter } : {}) });
   io.bind(engine);
 
   /** Sockets that asked for dashboard updates (none: changes need not be looked into at all). */
@@ -119,7 +132,8 @@ export function createSocketServer({ rooms, agreement, signing, exercises }: { r
     if (userIds.length > 0) io.to(userIds.map((u) => `watch:${u}`)).emit("dashboard:changed", { roomId });
   }
 
-  return { engine, io, endAccess, notifyDashboards, hasWatchers: () => watchers > 0 };
+  // With several nodes a dashboard may be watched on another one: every change is worth telling.
+  return { engine, io, endAccess, notifyDashboards, hasWatchers: () => adapter !== undefined || watchers > 0 };
 }
 
 /** Validates the payload, requires an ack, and turns every failure into an error ack. */

@@ -22,6 +22,13 @@ import { canWriteDraft, type DraftName } from "@/app/lib/exercise";
 import { policyContext, reconcileStatuses } from "./agreement-status";
 import { docExerciseState } from "./exercise-doc";
 import { inspectUpdate } from "./update-inspector";
+import type { ClusterMessage, NodeMember, Owners } from "../cluster/messages";
+import { PRESENCE_TTL_MS, type RoomBus } from "../cluster/room-bus";
+
+/** The origin of updates another node committed: shown here, never committed again. */
+export const REMOTE = Symbol("committed by another node");
+/** A missing sequence number is fetched from Postgres if it has not arrived by then. */
+const GAP_WAIT_MS = 300;
 
 /** How much unsaved work a room holds while the database is away before it refuses more. */
 export const MAX_UNSAVED_BYTES = 8 * 1024 * 1024;
@@ -74,13 +81,20 @@ export interface LiveRoomOptions {
   onItemsEdited?(roomId: string, userId: string, itemIds: string[]): void;
   /** Called when the last connection has left. */
   onEmpty(room: LiveRoom): void;
-  /** A member opened the room (their first connection) or closed it (their last). */
-  onPresence?(room: LiveRoom, member: RoomMember, present: boolean): void;
+  /**
+   * A member opened the room or closed it. `here`: their first (or last) connection to this
+   * node; otherwise they appeared (or left) on another node.
+   */
+  onPresence?(room: LiveRoom, member: RoomMember, present: boolean, here: boolean): void;
   /**
    * Something an overview shows changed: the server wrote (state, status, signing…), or a member
    * added or removed an item or changed a review date. Not called for typing.
    */
   onChanged?(roomId: string): void;
+  /** Several nodes: how this room reaches the others (absent: this process is the only one). */
+  bus?: RoomBus;
+  /** The sequence number of the newest committed row the doc was loaded with. */
+  lastSeq?: number;
 }
 
 function message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
@@ -113,11 +127,24 @@ export class LiveRoom {
    * While a speak-and-listen command reads and moves a draft's text, document updates wait here
    * (in arrival order: a client's later updates build on its earlier ones) and are judged after.
    */
-  private held: Array<[Connection, Uint8Array]> | null = null;
+  private held: Array<() => void> | null = null;
   /** Deleted content (a discarded transcript) is still in the update log: rewrite it at the next save. */
   private rewritePending = false;
   /** A rewrite after a deletion failed: the next save tries again (the deletion is committed by then). */
   private rewriteRetry = false;
+  /** Every committed row up to this sequence number is in the doc (several nodes). */
+  private knownSeq: number;
+  /** Sequence numbers applied beyond a gap (another node's message not here yet). */
+  private readonly seenSeqs = new Set<number>();
+  private catchUpTimer: NodeJS.Timeout | null = null;
+  private catchingUp: Promise<void> | null = null;
+  /** Who has the room open on other nodes, by node, until the entry expires. */
+  private readonly remotePresence = new Map<string, { members: NodeMember[]; expiresAt: number }>();
+  /** Awareness ids other nodes' connections speak for, and whose they are. */
+  private readonly remoteAwarenessOwners = new Map<number, string>();
+  /** Another node's committed update was applied since the last "saved" was worked out. */
+  private remoteApplied = false;
+  private savedSoon = false;
 
   constructor(
     readonly id: string,
@@ -127,6 +154,7 @@ export class LiveRoom {
     private readonly options: LiveRoomOptions,
   ) {
     this.rowsSinceCompaction = rows;
+    this.knownSeq = options.lastSeq ?? 0;
     this.committed = Y.encodeSnapshot(Y.snapshot(doc));
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null); // the server is not a participant
@@ -139,6 +167,12 @@ export class LiveRoom {
   private onDocUpdate = (update: Uint8Array, origin: unknown) => {
     const msg = message(MessageType.sync, (e) => syncProtocol.writeUpdate(e, update));
     for (const conn of this.connections) if (conn !== origin) conn.send(msg);
+    if (origin === REMOTE) {
+      // Committed by the node that accepted it: shown here, never queued here.
+      this.remoteApplied = true;
+      this.scheduleSavedAfterRemote();
+      return;
+    }
     this.pending.push(update);
     this.pendingBytes += update.byteLength;
     this.scheduleFlush();
@@ -152,12 +186,18 @@ export class LiveRoom {
     if (origin instanceof Connection) {
       for (const id of added) origin.awarenessIds.add(id);
       for (const id of removed) origin.awarenessIds.delete(id);
+    } else if (origin !== null) {
+      for (const id of removed) this.remoteAwarenessOwners.delete(id);
     }
     const changed = added.concat(updated, removed);
-    const msg = message(MessageType.awareness, (e) =>
-      encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)),
-    );
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    const msg = message(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, update));
     for (const conn of this.connections) conn.send(msg);
+    // This node's own connections (null: one left) reach the other nodes; timeouts happen everywhere.
+    if (this.options.bus && (origin instanceof Connection || origin === null)) {
+      const owners: Owners = origin instanceof Connection ? added.concat(updated).map((id) => [id, origin.member.userId]) : [];
+      this.options.bus.publish(this.id, { kind: "awareness", update, owners });
+    }
   };
 
   /** Runs `fn` with document updates held back (see `held`); they are handled, in order, after. */
@@ -169,15 +209,186 @@ export class LiveRoom {
     } finally {
       const waiting = this.held;
       this.held = null;
-      for (const [conn, data] of waiting) this.receive(conn, data);
+      for (const handle of waiting) handle();
     }
   }
 
-  /** Everyone with the room open, once each. */
+  /** Everyone with the room open, on this node or another, once each. */
   present(): RoomMember[] {
     const seen = new Map<string, RoomMember>();
     for (const c of this.connections) seen.set(c.member.userId, c.member);
+    const now = Date.now();
+    for (const entry of this.remotePresence.values()) {
+      if (entry.expiresAt <= now) continue;
+      for (const m of entry.members) if (!seen.has(m.userId)) seen.set(m.userId, m);
+    }
     return [...seen.values()];
+  }
+
+  /** Who has the room open on this node. */
+  private presentHere(): RoomMember[] {
+    const seen = new Map<string, RoomMember>();
+    for (const c of this.connections) seen.set(c.member.userId, c.member);
+    return [...seen.values()];
+  }
+
+  private publishPresence(): void {
+    const bus = this.options.bus;
+    if (!bus) return;
+    const members = this.presentHere().map(({ userId, name, role }) => ({ userId, name, role }));
+    bus.publish(this.id, { kind: "presence", members });
+    bus.setPresence(this.id, members);
+  }
+
+  /** Applies a change to other nodes' presence; tells everyone here who appeared or left. */
+  private changeRemotePresence(change: () => void): void {
+    const before = new Map(this.present().map((m) => [m.userId, m]));
+    change();
+    const after = new Map(this.present().map((m) => [m.userId, m]));
+    let changed = false;
+    for (const [id, m] of after) {
+      if (before.has(id)) continue;
+      changed = true;
+      this.options.onPresence?.(this, m, true, false);
+    }
+    for (const [id, m] of before) {
+      if (after.has(id)) continue;
+      changed = true;
+      this.options.onPresence?.(this, m, false, false);
+    }
+    if (changed) this.broadcastPresence();
+  }
+
+  /** Seeds other nodes' presence (read from Redis when the room opens here). */
+  seedPresence(byNode: Map<string, NodeMember[]>): void {
+    this.changeRemotePresence(() => {
+      for (const [node, members] of byNode) this.remotePresence.set(node, { members, expiresAt: Date.now() + PRESENCE_TTL_MS });
+    });
+  }
+
+  /** Every cluster heartbeat: refresh this node's presence, forget nodes that went quiet. */
+  heartbeat(): void {
+    if (this.connections.size > 0) this.publishPresence();
+    const now = Date.now();
+    if ([...this.remotePresence.values()].some((e) => e.expiresAt <= now)) {
+      this.changeRemotePresence(() => {
+        for (const [node, e] of this.remotePresence) if (e.expiresAt <= now) this.remotePresence.delete(node);
+      });
+    }
+  }
+
+  /** A message from another node about this room. */
+  onRemote(m: ClusterMessage): void {
+    if (this.closed) return;
+    switch (m.kind) {
+      case "update":
+        // Committed elsewhere, but it waits like a local one while a command moves a draft here.
+        if (this.held) this.held.push(() => this.applyRemote(m.seq, m.update, m.owners));
+        else this.applyRemote(m.seq, m.update, m.owners);
+        return;
+      case "awareness":
+        for (const [id, userId] of m.owners) this.remoteAwarenessOwners.set(id, userId);
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, m.update, REMOTE);
+        return;
+      case "presence":
+        this.changeRemotePresence(() => {
+          if (m.members.length === 0) this.remotePresence.delete(m.node);
+          else this.remotePresence.set(m.node, { members: m.members, expiresAt: Date.now() + PRESENCE_TTL_MS });
+        });
+        return;
+      case "disconnect":
+        this.disconnectUser(m.userId, m.code, m.reason);
+        return;
+      case "hello": {
+        if (this.connections.size === 0) return;
+        this.publishPresence();
+        const ids: number[] = [];
+        const owners: Owners = [];
+        for (const c of this.connections) {
+          for (const id of c.awarenessIds) {
+            if (!this.awareness.getStates().has(id)) continue;
+            ids.push(id);
+            owners.push([id, c.member.userId]);
+          }
+        }
+        if (ids.length > 0) {
+          this.options.bus?.publish(this.id, { kind: "awareness", update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids), owners });
+        }
+        return;
+      }
+    }
+  }
+
+  private applyRemote(seq: number, update: Uint8Array, owners: Owners): void {
+    if (this.closed) return;
+    for (const [client, userId] of owners) if (!this.clientOwners.has(client)) this.clientOwners.set(client, userId);
+    Y.applyUpdate(this.doc, update, REMOTE);
+    this.markSeq(seq);
+  }
+
+  /** Records that the row `seq` is in the doc; a gap is filled from Postgres if it stays. */
+  private markSeq(seq: number): void {
+    if (seq <= this.knownSeq) return;
+    this.seenSeqs.add(seq);
+    while (this.seenSeqs.delete(this.knownSeq + 1)) this.knownSeq++;
+    if (this.seenSeqs.size > 0 && !this.catchUpTimer && this.options.bus) {
+      this.catchUpTimer = setTimeout(() => {
+        this.catchUpTimer = null;
+        if (this.seenSeqs.size > 0) void this.catchUp();
+      }, GAP_WAIT_MS);
+      this.catchUpTimer.unref();
+    }
+  }
+
+  /** The newest row known to be in the doc. */
+  get seq(): number {
+    return this.knownSeq;
+  }
+
+  /**
+   * Applies every row committed after `knownSeq` (other nodes' work this node did not hear
+   * about: Redis dropped it, or restarted). Rows are idempotent, so overlap is harmless.
+   */
+  catchUp(): Promise<void> {
+    if (this.catchingUp || this.closed) return this.catchingUp ?? Promise.resolve();
+    this.catchingUp = (async () => {
+      try {
+        const rows = await this.store.readSince(this.id, this.knownSeq);
+        if (rows.length === 0 || this.closed) return;
+        const apply = () => {
+          if (this.closed) return;
+          this.doc.transact(() => {
+            for (const row of rows) Y.applyUpdate(this.doc, row.update);
+          }, REMOTE);
+          const last = rows.at(-1)!.seq;
+          if (last > this.knownSeq) this.knownSeq = last;
+          for (const s of this.seenSeqs) if (s <= this.knownSeq) this.seenSeqs.delete(s);
+          while (this.seenSeqs.delete(this.knownSeq + 1)) this.knownSeq++;
+        };
+        if (this.held) this.held.push(apply);
+        else apply();
+        log.info("caught up a room from the database", { room: this.id, rows: rows.length, seq: this.knownSeq });
+      } catch (error) {
+        log.warn("could not catch up a room from the database", { room: this.id, reason: (error as Error).message.slice(0, 200) });
+      } finally {
+        this.catchingUp = null;
+      }
+    })();
+    return this.catchingUp;
+  }
+
+  /** After another node's update: when nothing of ours is unsaved, the whole doc is committed. */
+  private scheduleSavedAfterRemote(): void {
+    if (this.savedSoon) return;
+    this.savedSoon = true;
+    setImmediate(() => {
+      this.savedSoon = false;
+      if (this.closed || this.pending.length > 0 || this.flushing) return; // the flush works it out
+      this.remoteApplied = false;
+      this.committed = Y.encodeSnapshot(Y.snapshot(this.doc));
+      const saved = this.savedMessage();
+      for (const conn of this.connections) conn.send(saved);
+    });
   }
 
   private connectionsOf(userId: string): number {
@@ -224,7 +435,8 @@ export class LiveRoom {
     if (this.failures > 0) conn.send(this.pausedMessage());
     if (first) {
       this.broadcastPresence();
-      this.options.onPresence?.(this, conn.member, true);
+      this.publishPresence();
+      this.options.onPresence?.(this, conn.member, true, true);
     } else {
       conn.send(this.presenceMessage());
     }
@@ -235,7 +447,8 @@ export class LiveRoom {
     awarenessProtocol.removeAwarenessStates(this.awareness, Array.from(conn.awarenessIds), null);
     if (this.connectionsOf(conn.member.userId) === 0) {
       this.broadcastPresence();
-      this.options.onPresence?.(this, conn.member, false);
+      this.publishPresence();
+      this.options.onPresence?.(this, conn.member, false, true);
     }
     if (this.connections.size === 0) this.options.onEmpty(this);
   }
@@ -245,7 +458,7 @@ export class LiveRoom {
     // A closing socket's client is not told "saved" for these; it sends them again on reconnect.
     if (conn.ws.readyState !== conn.ws.OPEN || this.closed) return;
     if (this.held && data[0] === MessageType.sync) {
-      this.held.push([conn, data]);
+      this.held.push(() => this.receive(conn, data));
       return;
     }
     try {
@@ -318,6 +531,8 @@ export class LiveRoom {
           return this.refuse(conn, "This change was made under someone else's name.");
         }
       }
+      const elsewhere = this.remoteAwarenessOwners.get(client);
+      if (elsewhere !== undefined && elsewhere !== writer.userId) return this.refuse(conn, "This change was made under someone else's name.");
     }
     for (const client of inspection.clients) this.clientOwners.set(client, writer.userId);
     if (inspection.changes.some((c) => c.topLevel || c.path[0] === "reviewDate")) this.options.onChanged?.(this.id);
@@ -334,7 +549,7 @@ export class LiveRoom {
   }
 
   private receiveAwareness(conn: Connection, update: Uint8Array): void {
-    const entries = sanitizeAwareness(
+    const entries = sanitizeAwareness<Connection | "elsewhere">(
       decodeAwarenessUpdate(update),
       conn,
       conn.user,
@@ -344,9 +559,10 @@ export class LiveRoom {
     if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(entries), conn);
   }
 
-  private awarenessOwner(clientId: number): Connection | undefined {
+  /** "elsewhere": a connection on another node speaks for this id. */
+  private awarenessOwner(clientId: number): Connection | "elsewhere" | undefined {
     for (const c of this.connections) if (c.awarenessIds.has(clientId)) return c;
-    return undefined;
+    return this.remoteAwarenessOwners.has(clientId) ? "elsewhere" : undefined;
   }
 
   /** Tells the sender why, and that its copy now differs from the room's (it reloads it). */
@@ -404,10 +620,13 @@ export class LiveRoom {
       // Every applied update is in `batch` or already committed, so this is exactly the state
       // that will be committed when the append returns.
       const snapshot = Y.encodeSnapshot(Y.snapshot(this.doc));
+      this.remoteApplied = false;
+      const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+      let seq: number;
       try {
         // A database that hangs instead of refusing counts as a failure too (a late success just
         // writes the same updates twice, which Yjs ignores).
-        await withTimeout(this.store.append(this.id, batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)), APPEND_TIMEOUT_MS);
+        seq = await withTimeout(this.store.append(this.id, update), APPEND_TIMEOUT_MS);
       } catch (error) {
         this.inFlightBytes = 0;
         if (/does not exist/.test((error as Error).message)) {
@@ -440,7 +659,19 @@ export class LiveRoom {
       }
       this.inFlightBytes = 0;
       this.failures = 0;
-      this.committed = snapshot;
+      if (this.options.bus) {
+        // Committed: now the other nodes may show it (and who wrote under which client id).
+        const owners: Owners = [];
+        for (const client of Y.parseUpdateMeta(update).from.keys()) {
+          const owner = this.clientOwners.get(client);
+          if (owner !== undefined) owners.push([client, owner]);
+        }
+        this.options.bus.publish(this.id, { kind: "update", seq, update, owners });
+      }
+      this.markSeq(seq);
+      // Another node's (committed) work applied meanwhile is saved too, unless ours is pending.
+      this.committed = this.remoteApplied && this.pending.length === 0 ? Y.encodeSnapshot(Y.snapshot(this.doc)) : snapshot;
+      if (this.pending.length === 0) this.remoteApplied = false;
       const saved = this.savedMessage();
       for (const conn of this.connections) conn.send(saved);
       if (++this.rowsSinceCompaction >= this.options.compactionThreshold) await this.compact();
@@ -479,6 +710,8 @@ export class LiveRoom {
   /** Final flush, then free the doc. Connections must already be gone or closed. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
+    this.options.bus?.setPresence(this.id, []);
     await this.flush();
     if (this.rewritePending) await this.compact({ clearRewrite: true });
     this.doc.off("update", this.onDocUpdate);

@@ -10,12 +10,17 @@ import { log } from "../log";
 import { LIMITS } from "../realtime/token-bucket";
 import { Connection, LiveRoom, type RoomMember } from "./live-room";
 import type { RoomStore } from "./room-store";
+import type { ClusterMessage } from "../cluster/messages";
+import { CLUSTER_HEARTBEAT_MS, type RoomBus } from "../cluster/room-bus";
+
+/** Messages from other nodes kept while a room loads here (beyond this, it catches up from Postgres). */
+const MAX_EARLY_CLUSTER_MESSAGES = 10_000;
 
 export interface RegistryOptions {
   compactionThreshold: number;
   onItemsEdited?(roomId: string, userId: string, itemIds: string[]): void;
-  /** A member opened the room (first connection) or closed it (last). */
-  onPresence?(room: LiveRoom, member: RoomMember, present: boolean): void;
+  /** A member opened the room or closed it; `here`: on this node (see LiveRoomOptions). */
+  onPresence?(room: LiveRoom, member: RoomMember, present: boolean, here: boolean): void;
   onChanged?(roomId: string): void;
   /** Is this person still a member? Asked again right after they join (their access may have ended while the room loaded). */
   stillMember?(roomId: string, userId: string): Promise<boolean>;
@@ -24,6 +29,8 @@ export interface RegistryOptions {
   unloadDelayMs: number;
   /** How often dead sockets are detected with a ping. */
   heartbeatMs?: number;
+  /** Several nodes share these rooms (REDIS_URL); absent: this process is the only one. */
+  bus?: RoomBus;
 }
 
 export class RoomRegistry {
@@ -35,6 +42,7 @@ export class RoomRegistry {
   /** Server commands running against each room: it is not unloaded under them. */
   private readonly inUse = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly clusterHeartbeat: NodeJS.Timeout | null = null;
   private shuttingDown = false;
 
   constructor(
@@ -43,6 +51,36 @@ export class RoomRegistry {
   ) {
     this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
+    const bus = options.bus;
+    if (bus) {
+      this.clusterHeartbeat = setInterval(() => void this.clusterCheck(), CLUSTER_HEARTBEAT_MS);
+      this.clusterHeartbeat.unref();
+      // Redis was away: whatever was published meanwhile is lost; Postgres has all of it.
+      bus.onReconnect(() => {
+        for (const room of this.rooms.values()) {
+          room.heartbeat();
+          void room.catchUp();
+        }
+      });
+    }
+  }
+
+  /**
+   * Several nodes: refresh presence, and compare each open room with Postgres: a room behind
+   * the newest committed row (a message lost on its way) catches up.
+   */
+  private async clusterCheck(): Promise<void> {
+    const open = [...this.rooms.values()];
+    for (const room of open) room.heartbeat();
+    try {
+      const latest = await this.store.lastSeqs(open.map((r) => r.id));
+      for (const room of open) {
+        const seq = latest.get(room.id);
+        if (seq !== undefined && seq > room.seq) void room.catchUp();
+      }
+    } catch (error) {
+      log.warn("could not compare open rooms with the database", { reason: (error as Error).message.slice(0, 200) });
+    }
   }
 
   get size(): number {
@@ -159,8 +197,9 @@ export class RoomRegistry {
     return this.rooms.get(roomId);
   }
 
-  /** Ends a user's live connections to a room (their access was removed): final close code. */
+  /** Ends a user's live connections to a room (their access was removed), on every node. */
   disconnectUser(roomId: string, userId: string, code: number, reason: string): number {
+    this.options.bus?.publish(roomId, { kind: "disconnect", userId, code, reason });
     return this.rooms.get(roomId)?.disconnectUser(userId, code, reason) ?? 0;
   }
 
@@ -170,38 +209,72 @@ export class RoomRegistry {
     let pending = this.loading.get(roomId);
     if (!pending) {
       pending = (async () => {
-        const loaded = await this.store.load(roomId);
-        let rows = loaded.rows;
-        // A long log (or one holding deleted words) is rewritten as one row, from the doc just
-        // loaded, while the room is already open: the snapshot is taken now, before anything
-        // else changes the doc, and replaces exactly the rows it was built from.
-        // (Deleted words pending a rewrite are handled below, once the doc has caught up.)
-        if (rows >= this.options.compactionThreshold && !loaded.rewritePending) {
-          const snapshot = Y.encodeStateAsUpdate(loaded.doc);
-          rows = 1;
-          void this.store.replaceUpTo(roomId, loaded.lastSeq, snapshot).catch((error: Error) => {
-            log.error("could not compact room log on load", { room: roomId, reason: error.message.slice(0, 200) });
+        const bus = this.options.bus;
+        // Subscribed before the doc is read, so nothing committed elsewhere falls in between;
+        // messages arriving meanwhile wait (applying one already in the doc changes nothing).
+        let target: LiveRoom | null = null;
+        const early: ClusterMessage[] = [];
+        let overflow = false;
+        if (bus) {
+          await bus.join(roomId, (m) => {
+            if (target) target.onRemote(m);
+            else if (early.length < MAX_EARLY_CLUSTER_MESSAGES) early.push(m);
+            else overflow = true;
           });
         }
-        const room = new LiveRoom(roomId, loaded.doc, rows, this.store, {
-          compactionThreshold: this.options.compactionThreshold,
-          onItemsEdited: this.options.onItemsEdited,
-          onEmpty: (r) => this.scheduleUnloadIfEmpty(r),
-          onPresence: this.options.onPresence,
-          onChanged: this.options.onChanged,
-        });
-        await this.options.onLoaded?.(room);
-        this.rooms.set(roomId, room);
-        // Words were deleted and the log not yet rewritten (the process stopped in between): the
-        // doc has caught up with Postgres above (reconcile), so rewrite from it, after its save.
-        if (loaded.rewritePending) {
-          void room.rewriteHistory().catch((error: Error) => log.error("could not rewrite a room's history", { room: roomId, reason: error.message.slice(0, 200) }));
+        try {
+          return await this.open(roomId, (room) => {
+            target = room;
+            for (const m of early.splice(0)) room.onRemote(m);
+            if (overflow) void room.catchUp();
+          });
+        } catch (error) {
+          bus?.leave(roomId);
+          throw error;
         }
-        return room;
       })().finally(() => this.loading.delete(roomId));
       this.loading.set(roomId, pending);
     }
     return pending;
+  }
+
+  private async open(roomId: string, attach: (room: LiveRoom) => void): Promise<LiveRoom> {
+    const bus = this.options.bus;
+    const loaded = await this.store.load(roomId);
+    let rows = loaded.rows;
+    // A long log (or one holding deleted words) is rewritten as one row, from the doc just
+    // loaded, while the room is already open: the snapshot is taken now, before anything
+    // else changes the doc, and replaces exactly the rows it was built from.
+    // (Deleted words pending a rewrite are handled below, once the doc has caught up.)
+    if (rows >= this.options.compactionThreshold && !loaded.rewritePending) {
+      const snapshot = Y.encodeStateAsUpdate(loaded.doc);
+      rows = 1;
+      void this.store.replaceUpTo(roomId, loaded.lastSeq, snapshot).catch((error: Error) => {
+        log.error("could not compact room log on load", { room: roomId, reason: error.message.slice(0, 200) });
+      });
+    }
+    const room = new LiveRoom(roomId, loaded.doc, rows, this.store, {
+      compactionThreshold: this.options.compactionThreshold,
+      onItemsEdited: this.options.onItemsEdited,
+      onEmpty: (r) => this.scheduleUnloadIfEmpty(r),
+      onPresence: this.options.onPresence,
+      onChanged: this.options.onChanged,
+      bus,
+      lastSeq: loaded.lastSeq,
+    });
+    attach(room);
+    if (bus) {
+      room.seedPresence(await bus.readPresence(roomId));
+      bus.publish(roomId, { kind: "hello" });
+    }
+    await this.options.onLoaded?.(room);
+    this.rooms.set(roomId, room);
+    // Words were deleted and the log not yet rewritten (the process stopped in between): the
+    // doc has caught up with Postgres above (reconcile), so rewrite from it, after its save.
+    if (loaded.rewritePending) {
+      void room.rewriteHistory().catch((error: Error) => log.error("could not rewrite a room's history", { room: roomId, reason: error.message.slice(0, 200) }));
+    }
+    return room;
   }
 
   private scheduleUnloadIfEmpty(room: LiveRoom): void {
@@ -226,6 +299,8 @@ export class RoomRegistry {
     // Someone may have joined, or a command started, while we were saving.
     if (room.connections.size > 0 || this.inUse.has(room.id) || this.rooms.get(room.id) !== room) return;
     this.rooms.delete(room.id);
+    // At once: a new load of this room may subscribe again while this one saves.
+    this.options.bus?.leave(room.id);
     await room.close();
     log.info("room unloaded", { room: room.id });
   }
@@ -247,6 +322,7 @@ export class RoomRegistry {
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     clearInterval(this.heartbeat);
+    if (this.clusterHeartbeat) clearInterval(this.clusterHeartbeat);
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
     await Promise.allSettled(this.loading.values());

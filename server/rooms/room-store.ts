@@ -7,7 +7,7 @@
  * goes into the next one (one transaction, one fsync for all of them). Each room has at most one
  * append in flight (LiveRoom's own group commit), so a batch holds one row per room.
  */
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Database } from "@/db/client";
 import { roomUpdates, rooms } from "@/db/schema";
@@ -139,6 +139,22 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
         await tx.delete(roomUpdates).where(and(eq(roomUpdates.roomId, roomId), lte(roomUpdates.seq, seq)));
         await tx.insert(roomUpdates).values({ roomId, seq, update: snapshot });
       });
+    },
+
+    /** Rows committed after `seq`, in order (another node's work this one missed). */
+    async readSince(roomId: string, seq: number): Promise<Array<{ seq: number; update: Uint8Array }>> {
+      return db
+        .select({ seq: roomUpdates.seq, update: roomUpdates.update })
+        .from(roomUpdates)
+        .where(and(eq(roomUpdates.roomId, roomId), gt(roomUpdates.seq, seq)))
+        .orderBy(asc(roomUpdates.seq));
+    },
+
+    /** The newest committed sequence number of each room (rooms that no longer exist are left out). */
+    async lastSeqs(roomIds: string[]): Promise<Map<string, number>> {
+      if (roomIds.length === 0) return new Map();
+      const rows = await db.select({ id: rooms.id, lastSeq: rooms.lastSeq }).from(rooms).where(inArray(rooms.id, roomIds));
+      return new Map(rows.map((r) => [r.id, r.lastSeq]));
     },
 
     async countRows(roomId: string): Promise<number> {

@@ -36,7 +36,6 @@ export function createDashboard(db: Database, rooms: Rooms, registry: RoomRegist
     const [room, members] = await Promise.all([rooms.get(roomId), rooms.members(roomId)]);
     const me = members.find((m) => m.userId === userId);
     if (!room || !me) return null;
-    const here = new Set(registry.peek(roomId)?.present().map((m) => m.userId) ?? []);
     const [open] = await db.select({ state: exercises.state }).from(exercises).where(and(eq(exercises.roomId, roomId), isNull(exercises.closedAt)));
     const state = readExerciseState(open?.state);
     const [last] = await db
@@ -45,7 +44,10 @@ export function createDashboard(db: Database, rooms: Rooms, registry: RoomRegist
       .where(eq(therapySessions.roomId, roomId))
       .orderBy(desc(therapySessions.startedAt))
       .limit(1);
+    let here = new Set<string>();
     const agreement = await registry.withRoom(roomId, (live) => {
+      // Everyone with the room open, on any node.
+      here = new Set(live.present().map((m) => m.userId));
       const items = readAgreement(live.doc);
       const statuses = agreementStatus(live.doc);
       const agreed = items.filter((i) => parseStatusRecord(statuses.get(i.id)).status === "agreed");

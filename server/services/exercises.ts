@@ -16,7 +16,7 @@ import { AppError, isAppError } from "../errors";
 import { log } from "../log";
 import type { ExerciseCommand } from "../realtime/commands";
 import { SERVER_ORIGIN } from "../rooms/agreement-status";
-import { docExerciseState, project, readDrafts, reconcile } from "../rooms/exercise-doc";
+import { project, readDrafts, reconcile } from "../rooms/exercise-doc";
 import type { LiveRoom } from "../rooms/live-room";
 import type { RoomRegistry } from "../rooms/registry";
 import type { Rooms } from "./rooms";
@@ -78,7 +78,13 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
    * Decides one event from the state in Postgres (row-locked), records it, then shows it in the
    * doc. `system` is Mend itself acting (an undecided transcript expiring): no user recorded.
    */
-  async function decide(room: LiveRoom, actor: Actor & { name: string }, partners: string[], event: ExerciseEvent, extra: { text?: string; system?: boolean } = {}) {
+  async function decide(
+    room: LiveRoom,
+    actor: Actor & { name: string },
+    partners: string[],
+    event: ExerciseEvent,
+    extra: { text?: string; system?: boolean; sent?: { draft: "speaker" | "listener"; text: string } } = {},
+  ) {
     const drafts = readDrafts(room.doc);
     const present = room.present().map((m) => m.userId);
     const now = Date.now();
@@ -88,6 +94,17 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
         await tx.select({ id: roomsTable.id }).from(roomsTable).where(eq(roomsTable.id, room.id)).for("update");
         const [open] = await tx.select().from(exercises).where(and(eq(exercises.roomId, room.id), isNull(exercises.closedAt)));
         const before = open ? readExerciseState(open.state) : null;
+        // The text handed in must be the room's copy: a last keystroke may still be on its way
+        // (on the other websocket, or from another node); the client sends again in a moment.
+        // Judged first as the sender sees it, so a refusal the state gives anyway is what they hear.
+        if (extra.sent) {
+          const seen = { ...drafts, [extra.sent.draft]: extra.sent.text };
+          const pre = transition(before, event, { userId: actor.userId, role: actor.role }, { now, partners, present, drafts: seen });
+          if (!pre.ok) return { result: pre, entries: [] as ExerciseLogEntry[], before };
+          if (drafts[extra.sent.draft] !== extra.sent.text) {
+            throw new AppError("not_synced", "Your last words are still on their way. Please try again in a moment.");
+          }
+        }
         const result = transition(before, event, { userId: actor.userId, role: actor.role }, { now, partners, present, drafts });
         if (!result.ok) return { result, entries: [] as ExerciseLogEntry[], before };
         const after = result.state;
@@ -183,18 +200,11 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
       return serial(roomId, () =>
         registry.withRoom(roomId, async (room) => {
           const run = async () => {
-            // The text handed in must be the room's copy: a last keystroke may still be on its
-            // way on the other websocket; the client sends again in a moment. (Checked after any
-            // refusal the state would give anyway, so that one is what the person hears.)
-            if (command.type === "end-chunk" || command.type === "submit") {
-              const drafts = readDrafts(room.doc);
-              const pre = transition(docExerciseState(room.doc), event, me, { now: Date.now(), partners, present: room.present().map((m) => m.userId), drafts });
-              if (!pre.ok) throw new AppError(pre.code, pre.message);
-              if (command.text !== drafts[command.type === "end-chunk" ? "speaker" : "listener"]) {
-                throw new AppError("not_synced", "Your last words are still on their way. Please try again in a moment.");
-              }
-            }
-            return decide(room, me, partners, event, { text: command.type === "park" ? command.text : undefined });
+            const sent =
+              command.type === "end-chunk" || command.type === "submit"
+                ? { draft: command.type === "end-chunk" ? ("speaker" as const) : ("listener" as const), text: command.text }
+                : undefined;
+            return decide(room, me, partners, event, { text: command.type === "park" ? command.text : undefined, sent });
           };
           // While a draft's text is read and moved, typing waits (it is handled right after).
           return SEALING.has(command.type) ? room.withUpdatesHeld(run) : run();

@@ -3,7 +3,7 @@
  * to their last (a reload within the grace period continues it). It records who attended and
  * how many speak-and-listen turns were completed: never what was said.
  */
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { can } from "@/app/lib/permissions";
 import type { Database } from "@/db/client";
 import { therapySessions, users } from "@/db/schema";
@@ -24,6 +24,11 @@ export interface SessionView {
 
 type Attendee = { userId: string; name: string; role: "partner" | "therapist" };
 
+/** How often a process renews the sessions it holds open. */
+export const SESSION_HEARTBEAT_MS = 30_000;
+/** A session not renewed for this long was left by a process that stopped: it ended then. */
+const STALE_AFTER_MS = 3 * SESSION_HEARTBEAT_MS;
+
 export function createSessions(db: Database, rooms: Rooms, access: Access, options: { graceMs: number }) {
   /** Open sessions in this process, by room and therapist. */
   const open = new Map<string, { id: Promise<string | null>; roomId: string; endTimer?: NodeJS.Timeout; leftAt?: Date }>();
@@ -40,6 +45,7 @@ export function createSessions(db: Database, rooms: Rooms, access: Access, optio
         .orderBy(desc(therapySessions.startedAt))
         .limit(1);
       if (existing) {
+        await db.update(therapySessions).set({ heartbeatAt: new Date() }).where(eq(therapySessions.id, existing.id));
         for (const m of room.present()) await addAttendee(existing.id, attendee(m));
         return existing.id;
       }
@@ -64,9 +70,13 @@ export function createSessions(db: Database, rooms: Rooms, access: Access, optio
   }
 
   return {
-    /** From the live room: someone opened or closed the room. */
-    onPresence(room: LiveRoom, member: RoomMember, present: boolean): void {
+    /**
+     * From the live room: someone opened or closed the room. A session is held by the process
+     * its therapist is connected to (`here`); attendees are added wherever they joined.
+     */
+    onPresence(room: LiveRoom, member: RoomMember, present: boolean, here = true): void {
       if (member.role === "therapist") {
+        if (!here) return;
         const k = key(room.id, member.userId);
         const current = open.get(k);
         if (present) {
@@ -113,9 +123,22 @@ export function createSessions(db: Database, rooms: Rooms, access: Access, optio
       return s && !s.endTimer ? s.id : null;
     },
 
-    /** Sessions left open by a process that stopped without closing them end now (at start-up). */
-    async closeStale(): Promise<void> {
-      await db.update(therapySessions).set({ endedAt: new Date() }).where(isNull(therapySessions.endedAt));
+    /**
+     * Renews the sessions this process holds, and ends those no process has renewed for a while
+     * (left by one that stopped: they ended when it was last heard from). Every process runs it,
+     * at start and then every SESSION_HEARTBEAT_MS.
+     */
+    async heartbeat(): Promise<void> {
+      const held: string[] = [];
+      for (const s of open.values()) {
+        const id = await s.id.catch(() => null);
+        if (id) held.push(id);
+      }
+      if (held.length > 0) await db.update(therapySessions).set({ heartbeatAt: new Date() }).where(inArray(therapySessions.id, held));
+      await db
+        .update(therapySessions)
+        .set({ endedAt: sql`${therapySessions.heartbeatAt}` })
+        .where(and(isNull(therapySessions.endedAt), lt(therapySessions.heartbeatAt, new Date(Date.now() - STALE_AFTER_MS))));
     },
 
     /** On shutdown: every open session ends (when its therapist left, or now). */

@@ -27,6 +27,8 @@ export interface TestDatabase {
   databaseUrl?: string;
   /** postgres only: a direct connection for assertions. */
   sql?: postgres.Sql;
+  /** postgres with REDIS_URL: servers on this database form one deployment under this prefix. */
+  redisPrefix?: string;
   drop(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function createTestDatabase(kind: TestDb = TEST_DB): Promise<TestDa
     dataDir,
     databaseUrl: url.toString(),
     sql,
+    redisPrefix: process.env.REDIS_URL ? name : undefined,
     drop: async () => {
       await sql.end({ timeout: 1 });
       const a = postgres(base, { max: 1, onnotice: () => {} });
@@ -92,6 +95,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   delete env.DATABASE_URL;
   delete env.TEST_DB;
   if (database.databaseUrl) env.DATABASE_URL = database.databaseUrl;
+  // On PostgreSQL with REDIS_URL every test server runs as a node of a deployment of its own.
+  if (database.redisPrefix && !options.env?.REDIS_URL) env.REDIS_PREFIX = database.redisPrefix;
+  else if (!database.redisPrefix && !options.env?.REDIS_URL) delete env.REDIS_URL;
 
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,

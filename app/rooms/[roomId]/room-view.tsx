@@ -38,7 +38,7 @@ const SAVE_TEXT: Record<SaveState, string> = {
   saved: "All changes saved",
   saving: "Saving…",
   waiting: "Not saved yet",
-  paused: "Saving is paused: our storage can't be reached right now. Keep this page open; your changes are kept and will be saved when it is back.",
+  paused: "Saving is paused: our storage can't be reached right now. Your changes are kept, here and on this device, and will be saved when it is back.",
 };
 
 /** The room's check-ins, fetched again whenever the server signals new ones through the doc. */
@@ -78,7 +78,7 @@ function useItems(doc: Y.Doc | null): Y.Map<unknown>[] {
 }
 
 export function RoomView({ roomId, title, me, members }: Props) {
-  const room = useLiveRoom(roomId);
+  const room = useLiveRoom(roomId, me.userId);
   const items = useItems(room.doc);
   const ids = items.map((m) => String(m.get("id")));
   const [checkIns, reloadCheckIns] = useCheckIns(roomId, room.doc);
@@ -232,7 +232,7 @@ function StatusBar({ connection, saveState }: { connection: ConnectionState; sav
         </span>
       ) : connection === "reconnecting" ? (
         <span data-testid="save-state" data-state="offline">
-          Keep this page open: your changes will be saved when the connection is back.
+          Your changes are kept on this device and will be saved when the connection is back.
         </span>
       ) : null}
     </div>

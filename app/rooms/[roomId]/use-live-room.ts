@@ -7,6 +7,8 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import type { AwarenessState } from "@/app/lib/awareness";
 import { isDocSaved } from "@/app/lib/saved-state";
+import { reconnectDelay } from "@/app/lib/backoff";
+import { clearUnsaved, readUnsaved, writeUnsaved } from "@/app/lib/offline-store";
 import { CloseCode, MessageType, type Notice, type PresentMember } from "@/app/lib/wire";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "no-access";
@@ -40,8 +42,15 @@ export interface LiveRoom {
   command(event: string, payload: Record<string, unknown>): Promise<CommandAck>;
 }
 
-/** Joins the room over both channels: Yjs for shared state, socket.io for commands. */
-export function useLiveRoom(roomId: string): LiveRoom {
+/** How long typing settles before unsaved edits are copied to this browser's storage. */
+const KEEP_OFFLINE_AFTER_MS = 300;
+const RESTORED = Symbol("restored from this browser");
+
+/**
+ * Joins the room over both channels: Yjs for shared state, socket.io for commands. Edits not
+ * yet saved are kept in this browser (app/lib/offline-store.ts) until they are.
+ */
+export function useLiveRoom(roomId: string, userId: string): LiveRoom {
   const [live, setLive] = useState<{ doc: Y.Doc; provider: WebsocketProvider } | null>(null);
   const [yjsConnection, setConnection] = useState<ConnectionState>("connecting");
   /** Commands go over socket.io: the room counts as connected only when both channels are. */
@@ -70,8 +79,30 @@ export function useLiveRoom(roomId: string): LiveRoom {
     let everConnected = false;
     /** The server said it cannot reach its storage; cleared by the next "saved". */
     let paused = false;
-    const refreshSaved = () =>
-      setSaveState(committed === null ? "waiting" : isDocSaved(doc, committed) ? "saved" : paused ? "paused" : "saving");
+    /** This page is gone (or rebuilding): nothing more is written to this browser's storage. */
+    let stopped = false;
+    /** A copy of unsaved edits may be in this browser's storage. */
+    let kept = false;
+    let keepTimer: ReturnType<typeof setTimeout> | undefined;
+    const isSaved = () => committed !== null && isDocSaved(doc, committed);
+    const refreshSaved = () => {
+      const saved = isSaved();
+      setSaveState(committed === null ? "waiting" : saved ? "saved" : paused ? "paused" : "saving");
+      if (saved && kept) {
+        kept = false;
+        void clearUnsaved(userId, roomId);
+      }
+    };
+    /** After a local edit: keep the whole document (it is small) while anything is unsaved. */
+    const keepSoon = () => {
+      if (keepTimer !== undefined) return;
+      keepTimer = setTimeout(() => {
+        keepTimer = undefined;
+        if (stopped || isSaved()) return;
+        kept = true;
+        void writeUnsaved(userId, roomId, Y.encodeStateAsUpdate(doc));
+      }, KEEP_OFFLINE_AFTER_MS);
+    };
 
     provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
       committed = Y.decodeSnapshot(decoding.readVarUint8Array(decoder));
@@ -89,13 +120,34 @@ export function useLiveRoom(roomId: string): LiveRoom {
         return;
       }
       setNotice(n.message);
-      if (n.resync) setGeneration((g) => g + 1);
+      if (n.resync) {
+        // The server refused a change: the copy kept here would bring it back on every load.
+        stopped = true;
+        clearTimeout(keepTimer);
+        void clearUnsaved(userId, roomId).finally(() => setGeneration((g) => g + 1));
+      }
     };
     /** Access ended: final, whatever the provider reports afterwards. */
     let ended = false;
+    // Reconnects wait a jittered, growing time (app/lib/backoff.ts) instead of y-websocket's
+    // fixed steps, so a restarted server is not met by every browser at the same instant.
+    let attempt = 0;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    provider.on("connection-close", (event) => {
+      if (!provider.shouldConnect || ended || stopped) return;
+      if (event && event.code >= 4400 && event.code < 4500) return; // final: "closed" follows
+      provider.shouldConnect = false; // y-websocket's own retry, already scheduled, does nothing
+      clearTimeout(retry);
+      retry = setTimeout(() => {
+        if (!ended && !stopped) provider.connect();
+      }, reconnectDelay(attempt++, Math.random()));
+    });
     provider.on("status", ({ status }) => {
       if (ended) return;
-      if (status === "connected") everConnected = true;
+      if (status === "connected") {
+        everConnected = true;
+        attempt = 0;
+      }
       setConnection(status === "connected" ? "connected" : everConnected ? "reconnecting" : "connecting");
       if (status !== "connected") {
         setSynced(false);
@@ -112,7 +164,10 @@ export function useLiveRoom(roomId: string): LiveRoom {
     provider.on("closed", ({ code }) => {
       if (code === CloseCode.forbidden || code === CloseCode.unauthenticated) noAccess();
     });
-    const onUpdate = () => refreshSaved();
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      refreshSaved();
+      if (origin !== provider && origin !== RESTORED) keepSoon();
+    };
     doc.on("update", onUpdate);
 
     const onAwareness = () => {
@@ -128,7 +183,18 @@ export function useLiveRoom(roomId: string): LiveRoom {
     // A fresh awareness state has clock 0, which peers ignore (they only take newer clocks);
     // publishing a real state first makes us visible at once instead of after the 15 s renewal.
     provider.awareness.setLocalState({ typing: null, cursor: null });
-    provider.connect();
+    // Edits this person made here and never saw saved (offline, then a reload) come back first,
+    // so the first sync sends them.
+    void readUnsaved(userId, roomId)
+      .then((state) => {
+        if (!state || stopped) return;
+        kept = true;
+        Y.applyUpdate(doc, state, RESTORED);
+      })
+      .catch(() => {})
+      .finally(() => {
+        if (!stopped) provider.connect();
+      });
 
     const socket = io({ path: "/socket.io", transports: ["websocket"] });
     socketRef.current = socket;
@@ -144,6 +210,9 @@ export function useLiveRoom(roomId: string): LiveRoom {
     });
 
     return () => {
+      stopped = true;
+      clearTimeout(keepTimer);
+      clearTimeout(retry);
       socket.disconnect();
       provider.awareness.off("change", onAwareness);
       doc.off("update", onUpdate);
@@ -151,7 +220,7 @@ export function useLiveRoom(roomId: string): LiveRoom {
       doc.destroy();
       setLive(null);
     };
-  }, [roomId, generation]);
+  }, [roomId, userId, generation]);
 
   const command = useCallback(async (event: string, payload: Record<string, unknown>): Promise<CommandAck> => {
     const socket = socketRef.current;

@@ -1,0 +1,1 @@
+ALTER TABLE "therapy_sessions" ADD COLUMN "heartbeat_at" timestamp with time zone DEFAULT now() NOT NULL;

@@ -1,0 +1,207 @@
+/**
+ * Several nodes: two server processes (ports 0) share one PostgreSQL and one Redis, the way a
+ * deployment behind a plain load balancer runs. Partners on different nodes co-edit, see each
+ * other, run a speak-and-listen round; a node that loses Redis catches up from Postgres; a node
+ * killed with SIGKILL mid-edit loses nothing anyone was told was saved.
+ * Runs in the PostgreSQL project when REDIS_URL is set (vitest.config.ts).
+ */
+import { Redis } from "ioredis";
+import * as Y from "yjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ActiveExercise, readExerciseState } from "@/app/lib/exercise";
+import { addAgreementItem, commitmentText, draft, exerciseLog, exerciseSection, findAgreementItem } from "@/app/lib/room-doc";
+import { pairedRoom, type Person, signIn, waitFor } from "../helpers/http";
+import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
+import { type Ack, command, connectSocket } from "../helpers/socket";
+import { connectY, type YClient } from "../helpers/yjs-client";
+
+let database: TestDatabase;
+let node1: TestServer;
+let node2: TestServer;
+
+beforeAll(async () => {
+  database = await createTestDatabase("postgres");
+  // One after the other: the second finds the schema migrated and the secret written.
+  node1 = await startServer({ database });
+  node2 = await startServer({ database });
+});
+afterAll(async () => {
+  await Promise.all([node1?.stop(), node2?.stop()]);
+  await database?.drop();
+});
+
+const ids = (c: YClient) => (c.presence() ?? []).map((m) => m.userId).sort();
+/** Equal state: the same structs and the same deletions (toJSON would skip types never opened). */
+const same = (x: Y.Doc, y: Y.Doc) => Y.equalSnapshots(Y.snapshot(x), Y.snapshot(y));
+
+/** Everything in `saved` (a snapshot a client was sent) is in `doc`. */
+function missingFrom(doc: Y.Doc, saved: Y.Snapshot): string[] {
+  const missing: string[] = [];
+  for (const [client, clock] of saved.sv) {
+    const have = Y.getState(doc.store, client);
+    if (have < clock) missing.push(`client ${client}: ${have} < ${clock}`);
+  }
+  const deleted = Y.createDeleteSetFromStructStore(doc.store);
+  for (const [client, ranges] of saved.ds.clients) {
+    for (const { clock, len } of ranges) {
+      for (let c = clock; c < clock + len; c++) {
+        if (!Y.isDeleted(deleted, Y.createID(client, c))) {
+          missing.push(`deletion ${client}:${c}`);
+          break;
+        }
+      }
+    }
+  }
+  return missing;
+}
+
+describe("two nodes, one room", () => {
+  it("partners on different nodes co-edit, see who is here and each other's cursor, and are told 'saved'", async () => {
+    const { a, b, roomId } = await pairedRoom(node1.url);
+    const ya = await connectY(node1.url, roomId, a.cookie);
+    const yb = await connectY(node2.url, roomId, b.cookie);
+    // The server's own presence list spans the nodes.
+    await waitFor(() => ids(ya).join() === [a.id, b.id].sort().join(), "both present at node 1");
+    await waitFor(() => ids(yb).join() === [a.id, b.id].sort().join(), "both present at node 2");
+
+    addAgreementItem(ya.doc, { id: "x", createdBy: a.id, commitment: "We tell each other" });
+    const itemAtB = await waitFor(() => findAgreementItem(yb.doc, "x"), "item at node 2");
+    commitmentText(itemAtB.item).insert(commitmentText(itemAtB.item).length, " where we are.");
+    await waitFor(() => commitmentText(findAgreementItem(ya.doc, "x")!.item).toString() === "We tell each other where we are.", "text at node 1");
+
+    // Awareness crosses nodes, under the identity the first node gave it.
+    ya.awareness.setLocalStateField("typing", "x");
+    await waitFor(() => [...yb.awareness.getStates().values()].find((s) => s.typing === "x"), "cursor at node 2");
+    const seen = [...yb.awareness.getStates().values()].find((s) => s.typing === "x")!;
+    expect(seen.user).toMatchObject({ id: a.id, name: a.name });
+
+    // "Saved" at each node covers the other node's committed work too.
+    await Promise.all([ya.waitSaved(), yb.waitSaved()]);
+    expect(same(ya.doc, yb.doc)).toBe(true);
+
+    yb.close();
+    await waitFor(() => ids(ya).join() === a.id, "Ben gone at node 1");
+    ya.close();
+  });
+
+  it("runs a speak-and-listen round with documents and commands on different nodes", async () => {
+    const { a, b, roomId } = await pairedRoom(node1.url);
+    // Each person's document on one node and commands on the other, as a load balancer may do.
+    const join = async (p: Person, docNode: TestServer, commandNode: TestServer) => {
+      const [y, socket] = await Promise.all([connectY(docNode.url, roomId, p.cookie), connectSocket(commandNode.url, p.cookie)]);
+      return { p, y, socket, send: (event: string, payload: Record<string, unknown> = {}) => command(socket, event, { roomId, ...payload }) };
+    };
+    const ana = await join(a, node1, node2);
+    const ben = await join(b, node2, node1);
+    type P = typeof ana;
+    const state = (p: P) => readExerciseState(exerciseSection(p.y.doc).get("state")) as ActiveExercise | null;
+    const text = (p: P, name: "speaker" | "listener") => draft(p.y.doc, name)?.toString() ?? "";
+    const act = async (p: P, event: Record<string, unknown>): Promise<Ack> => {
+      for (let attempt = 0; ; attempt++) {
+        const withText = event.type === "end-chunk" ? { ...event, text: text(p, "speaker") } : event.type === "submit" ? { ...event, text: text(p, "listener") } : event;
+        const ack = await p.send("exercise:act", { event: withText });
+        // The command's node may not have the last keystrokes yet: the app retries, so do we.
+        if (ack.ok || ack.error?.code !== "not_synced" || attempt > 80) return ack;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const ok = async (p: P, event: Record<string, unknown>) => {
+      const ack = await act(p, event);
+      expect(ack, `${JSON.stringify(event)} → ${JSON.stringify(ack)}`).toMatchObject({ ok: true });
+    };
+    const typeIn = async (p: P, name: "speaker" | "listener", words: string) => {
+      const d = await waitFor(() => draft(p.y.doc, name), `${name} draft`);
+      d.insert(d.length, words);
+    };
+
+    await waitFor(() => ids(ana.y).length === 2 && ids(ben.y).length === 2, "both present on both nodes");
+    await ok(ana, { type: "propose", mode: "prep", topic: "Last Friday", firstSpeaker: a.id });
+    await ok(ben, { type: "accept" });
+    await waitFor(() => state(ana)?.status === "active" && state(ben)?.status === "active", "active on both nodes");
+    await typeIn(ana, "speaker", "I felt alone when you came home late.");
+    await ok(ana, { type: "end-chunk" });
+    await waitFor(() => state(ben)?.phase === "paraphrase", "paraphrase at Ben");
+    await typeIn(ben, "listener", "You felt alone when I was late.");
+    await ok(ben, { type: "submit" });
+    await waitFor(() => state(ana)?.awaiting, "Ana asked to confirm");
+    await ok(ana, { type: "confirm" });
+    await ok(ana, { type: "pass" });
+    await waitFor(() => state(ben)?.speaker === b.id && state(ana)?.speaker === b.id, "floor passed on both nodes");
+    const log = (p: P) => exerciseLog(p.y.doc).toArray().map((e) => `${e.kind}:${e.text}`);
+    expect(log(ana)).toEqual(["chunk:I felt alone when you came home late.", "paraphrase:You felt alone when I was late."]);
+    await waitFor(() => log(ben).length === 2, "log at Ben");
+    expect(log(ben)).toEqual(log(ana));
+    for (const p of [ana, ben]) {
+      p.y.close();
+      p.socket.close();
+    }
+  });
+
+  it("a node that loses its Redis subscription catches up from Postgres", async () => {
+    const { a, b, roomId } = await pairedRoom(node1.url);
+    const ya = await connectY(node1.url, roomId, a.cookie);
+    const yb = await connectY(node2.url, roomId, b.cookie);
+    addAgreementItem(ya.doc, { id: "r", createdBy: a.id, commitment: "" });
+    await waitFor(() => findAgreementItem(yb.doc, "r"), "item at node 2");
+
+    // Node 2's subscriber connection is cut while Ana keeps typing at node 1.
+    const redis = new Redis(process.env.REDIS_URL!);
+    const node2Id = /node=([0-9a-f-]{36})/.exec(node2.logs())![1]!;
+    const list = String(await redis.call("CLIENT", "LIST", "TYPE", "pubsub"));
+    const line = list.split("\n").find((l) => l.includes(`name=${database.redisPrefix}:bus:${node2Id}`));
+    expect(line, "node 2's subscriber").toBeTruthy();
+    const text = commitmentText(findAgreementItem(ya.doc, "r")!.item);
+    await redis.call("CLIENT", "KILL", "ID", /id=(\d+)/.exec(line!)![1]!);
+    for (let i = 0; i < 20; i++) {
+      text.insert(text.length, "abcde"[i % 5]!);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await redis.quit();
+    await waitFor(() => commitmentText(findAgreementItem(yb.doc, "r")!.item).toString() === text.toString(), "node 2 caught up", 20_000);
+    await waitFor(() => /caught up a room from the database/.test(node2.logs()), "catch-up logged");
+    ya.close();
+    yb.close();
+  });
+
+  it("kill -9 one node mid-edit: its people reconnect to the other, and every saved edit is everywhere", async () => {
+    const { a, b, roomId } = await pairedRoom(node1.url);
+    const ya = await connectY(node1.url, roomId, a.cookie);
+    const yb = await connectY(node2.url, roomId, b.cookie);
+    addAgreementItem(ya.doc, { id: "k", createdBy: a.id, commitment: "" });
+    await waitFor(() => findAgreementItem(yb.doc, "k"), "item at node 2");
+
+    let typing = true;
+    const loops = [ya, yb].map(async (c, i) => {
+      while (typing) {
+        const t = commitmentText(findAgreementItem(c.doc, "k")!.item);
+        if (t.length > 40 && Math.random() < 0.3) t.delete(Math.floor(Math.random() * (t.length - 2)), 2);
+        else t.insert(Math.floor(Math.random() * (t.length + 1)), "ab"[i]!);
+        await new Promise((r) => setTimeout(r, 2 + Math.random() * 8));
+      }
+    });
+    await new Promise((r) => setTimeout(r, 400 + Math.random() * 800));
+    await node2.kill();
+    const savedAtB = yb.committed();
+    expect(savedAtB).not.toBeNull();
+    // Ben's browser reconnects, through the load balancer, to the node still running, with its
+    // document (and whatever of his was not yet saved); Ana keeps typing meanwhile.
+    await new Promise((r) => setTimeout(r, 200));
+    typing = false;
+    await Promise.all(loops);
+    yb.close();
+    const yb2 = await connectY(node1.url, roomId, await signIn(node1.url, b.email, b.password), yb.doc);
+    await Promise.all([ya.waitSaved(), yb2.waitSaved()]);
+    await waitFor(() => same(ya.doc, yb2.doc), "both documents equal");
+    expect(missingFrom(ya.doc, savedAtB!)).toEqual([]);
+    const savedAtA = ya.committed()!;
+
+    // And in Postgres: a node started afresh loads all of it.
+    node2 = await startServer({ database });
+    const reader = await connectY(node2.url, roomId, await signIn(node2.url, a.email, a.password));
+    expect(missingFrom(reader.doc, savedAtB!)).toEqual([]);
+    expect(missingFrom(reader.doc, savedAtA)).toEqual([]);
+    const words = (doc: Y.Doc) => commitmentText(findAgreementItem(doc, "k")!.item).toString();
+    expect(words(reader.doc)).toBe(words(ya.doc));
+    for (const c of [ya, yb2, reader]) c.close();
+  });
+});
