@@ -215,8 +215,7 @@ export class LiveRoom {
 
   /** Everyone with the room open, on this node or another, once each. */
   present(): RoomMember[] {
-    const seen = new Map<string, RoomMember>();
-    for (const c of this.connections) seen.set(c.member.userId, c.member);
+    const seen = new Map(this.presentHere().map((m) => [m.userId, m]));
     const now = Date.now();
     for (const entry of this.remotePresence.values()) {
       if (entry.expiresAt <= now) continue;
@@ -225,7 +224,7 @@ export class LiveRoom {
     return [...seen.values()];
   }
 
-  /** Who has the room open on this node. */
+  /** Who has the room open on this node, once each. */
   private presentHere(): RoomMember[] {
     const seen = new Map<string, RoomMember>();
     for (const c of this.connections) seen.set(c.member.userId, c.member);
@@ -326,18 +325,27 @@ export class LiveRoom {
     this.markSeq(seq);
   }
 
-  /** Records that the row `seq` is in the doc; a gap is filled from Postgres if it stays. */
+  /**
+   * Records that the row `seq` is in the doc; a gap is filled from Postgres if it stays. Only
+   * several nodes need this (one process sees every row it commits, in order).
+   */
   private markSeq(seq: number): void {
-    if (seq <= this.knownSeq) return;
+    if (!this.options.bus || seq <= this.knownSeq) return;
     this.seenSeqs.add(seq);
-    while (this.seenSeqs.delete(this.knownSeq + 1)) this.knownSeq++;
-    if (this.seenSeqs.size > 0 && !this.catchUpTimer && this.options.bus) {
+    this.advanceKnownSeq();
+    if (this.seenSeqs.size > 0 && !this.catchUpTimer) {
       this.catchUpTimer = setTimeout(() => {
         this.catchUpTimer = null;
         if (this.seenSeqs.size > 0) void this.catchUp();
       }, GAP_WAIT_MS);
       this.catchUpTimer.unref();
     }
+  }
+
+  /** Moves `knownSeq` over every row now known to be in the doc. */
+  private advanceKnownSeq(): void {
+    for (const s of this.seenSeqs) if (s <= this.knownSeq) this.seenSeqs.delete(s);
+    while (this.seenSeqs.delete(this.knownSeq + 1)) this.knownSeq++;
   }
 
   /** The newest row known to be in the doc. */
@@ -360,10 +368,8 @@ export class LiveRoom {
           this.doc.transact(() => {
             for (const row of rows) Y.applyUpdate(this.doc, row.update);
           }, REMOTE);
-          const last = rows.at(-1)!.seq;
-          if (last > this.knownSeq) this.knownSeq = last;
-          for (const s of this.seenSeqs) if (s <= this.knownSeq) this.seenSeqs.delete(s);
-          while (this.seenSeqs.delete(this.knownSeq + 1)) this.knownSeq++;
+          this.knownSeq = Math.max(this.knownSeq, rows.at(-1)!.seq);
+          this.advanceKnownSeq();
         };
         if (this.held) this.held.push(apply);
         else apply();

@@ -135,3 +135,24 @@ export async function connectY(base: string, roomId: string, cookie: string, doc
   await waitFor(() => synced, "initial sync");
   return client;
 }
+
+/** What of `saved` (a snapshot a client was told was saved) is not in `doc`: insertions and deletions. */
+export function missingFrom(doc: Y.Doc, saved: Y.Snapshot): string[] {
+  const missing: string[] = [];
+  for (const [client, clock] of saved.sv) {
+    const have = Y.getState(doc.store, client);
+    if (have < clock) missing.push(`client ${client}: ${have} < ${clock}`);
+  }
+  const deleted = Y.createDeleteSetFromStructStore(doc.store);
+  for (const [client, ranges] of saved.ds.clients) {
+    for (const { clock, len } of ranges) {
+      for (let c = clock; c < clock + len; c++) {
+        if (!Y.isDeleted(deleted, Y.createID(client, c))) {
+          missing.push(`deletion ${client}:${c}`);
+          break;
+        }
+      }
+    }
+  }
+  return missing;
+}

@@ -8,12 +8,14 @@
 import { Redis } from "ioredis";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ActiveExercise, readExerciseState } from "@/app/lib/exercise";
-import { addAgreementItem, commitmentText, draft, exerciseLog, exerciseSection, findAgreementItem } from "@/app/lib/room-doc";
+import type { ActiveExercise } from "@/app/lib/exercise";
+import { addAgreementItem, commitmentText, exerciseLog, findAgreementItem } from "@/app/lib/room-doc";
+import { act, stateAt, type } from "../helpers/exercise";
 import { pairedRoom, type Person, signIn, waitFor } from "../helpers/http";
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
-import { type Ack, command, connectSocket } from "../helpers/socket";
-import { connectY, type YClient } from "../helpers/yjs-client";
+import type { Participant } from "../helpers/scene";
+import { command, connectSocket } from "../helpers/socket";
+import { connectY, missingFrom, type YClient } from "../helpers/yjs-client";
 
 let database: TestDatabase;
 let node1: TestServer;
@@ -33,27 +35,6 @@ afterAll(async () => {
 const ids = (c: YClient) => (c.presence() ?? []).map((m) => m.userId).sort();
 /** Equal state: the same structs and the same deletions (toJSON would skip types never opened). */
 const same = (x: Y.Doc, y: Y.Doc) => Y.equalSnapshots(Y.snapshot(x), Y.snapshot(y));
-
-/** Everything in `saved` (a snapshot a client was sent) is in `doc`. */
-function missingFrom(doc: Y.Doc, saved: Y.Snapshot): string[] {
-  const missing: string[] = [];
-  for (const [client, clock] of saved.sv) {
-    const have = Y.getState(doc.store, client);
-    if (have < clock) missing.push(`client ${client}: ${have} < ${clock}`);
-  }
-  const deleted = Y.createDeleteSetFromStructStore(doc.store);
-  for (const [client, ranges] of saved.ds.clients) {
-    for (const { clock, len } of ranges) {
-      for (let c = clock; c < clock + len; c++) {
-        if (!Y.isDeleted(deleted, Y.createID(client, c))) {
-          missing.push(`deletion ${client}:${c}`);
-          break;
-        }
-      }
-    }
-  }
-  return missing;
-}
 
 describe("two nodes, one room", () => {
   it("partners on different nodes co-edit, see who is here and each other's cursor, and are told 'saved'", async () => {
@@ -87,47 +68,32 @@ describe("two nodes, one room", () => {
   it("runs a speak-and-listen round with documents and commands on different nodes", async () => {
     const { a, b, roomId } = await pairedRoom(node1.url);
     // Each person's document on one node and commands on the other, as a load balancer may do.
-    const join = async (p: Person, docNode: TestServer, commandNode: TestServer) => {
-      const [y, socket] = await Promise.all([connectY(docNode.url, roomId, p.cookie), connectSocket(commandNode.url, p.cookie)]);
-      return { p, y, socket, send: (event: string, payload: Record<string, unknown> = {}) => command(socket, event, { roomId, ...payload }) };
+    const join = async (person: Person, docNode: TestServer, commandNode: TestServer): Promise<Participant> => {
+      const [y, socket] = await Promise.all([connectY(docNode.url, roomId, person.cookie), connectSocket(commandNode.url, person.cookie)]);
+      return { person, y, socket, send: (event, payload = {}) => command(socket, event, { roomId, ...payload }) };
     };
     const ana = await join(a, node1, node2);
     const ben = await join(b, node2, node1);
-    type P = typeof ana;
-    const state = (p: P) => readExerciseState(exerciseSection(p.y.doc).get("state")) as ActiveExercise | null;
-    const text = (p: P, name: "speaker" | "listener") => draft(p.y.doc, name)?.toString() ?? "";
-    const act = async (p: P, event: Record<string, unknown>): Promise<Ack> => {
-      for (let attempt = 0; ; attempt++) {
-        const withText = event.type === "end-chunk" ? { ...event, text: text(p, "speaker") } : event.type === "submit" ? { ...event, text: text(p, "listener") } : event;
-        const ack = await p.send("exercise:act", { event: withText });
-        // The command's node may not have the last keystrokes yet: the app retries, so do we.
-        if (ack.ok || ack.error?.code !== "not_synced" || attempt > 80) return ack;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
-    const ok = async (p: P, event: Record<string, unknown>) => {
+    const ok = async (p: Participant, event: Record<string, unknown>) => {
       const ack = await act(p, event);
       expect(ack, `${JSON.stringify(event)} → ${JSON.stringify(ack)}`).toMatchObject({ ok: true });
     };
-    const typeIn = async (p: P, name: "speaker" | "listener", words: string) => {
-      const d = await waitFor(() => draft(p.y.doc, name), `${name} draft`);
-      d.insert(d.length, words);
-    };
+    const state = (p: Participant) => stateAt(p) as ActiveExercise | null;
 
     await waitFor(() => ids(ana.y).length === 2 && ids(ben.y).length === 2, "both present on both nodes");
     await ok(ana, { type: "propose", mode: "prep", topic: "Last Friday", firstSpeaker: a.id });
     await ok(ben, { type: "accept" });
     await waitFor(() => state(ana)?.status === "active" && state(ben)?.status === "active", "active on both nodes");
-    await typeIn(ana, "speaker", "I felt alone when you came home late.");
+    await type(ana, "speaker", "I felt alone when you came home late.");
     await ok(ana, { type: "end-chunk" });
     await waitFor(() => state(ben)?.phase === "paraphrase", "paraphrase at Ben");
-    await typeIn(ben, "listener", "You felt alone when I was late.");
+    await type(ben, "listener", "You felt alone when I was late.");
     await ok(ben, { type: "submit" });
     await waitFor(() => state(ana)?.awaiting, "Ana asked to confirm");
     await ok(ana, { type: "confirm" });
     await ok(ana, { type: "pass" });
     await waitFor(() => state(ben)?.speaker === b.id && state(ana)?.speaker === b.id, "floor passed on both nodes");
-    const log = (p: P) => exerciseLog(p.y.doc).toArray().map((e) => `${e.kind}:${e.text}`);
+    const log = (p: Participant) => exerciseLog(p.y.doc).toArray().map((e) => `${e.kind}:${e.text}`);
     expect(log(ana)).toEqual(["chunk:I felt alone when you came home late.", "paraphrase:You felt alone when I was late."]);
     await waitFor(() => log(ben).length === 2, "log at Ben");
     expect(log(ben)).toEqual(log(ana));

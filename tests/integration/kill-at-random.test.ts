@@ -3,35 +3,13 @@
  * (SIGKILL) at a random point, again and again; after each restart everything either client was
  * told was saved is there: every insertion in its saved snapshot, and every deletion.
  */
-import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
 import { addAgreementItem, commitmentText, findAgreementItem } from "@/app/lib/room-doc";
 import { pairedRoom, signIn, waitFor } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
-import { connectY, type YClient } from "../helpers/yjs-client";
+import { connectY, missingFrom, type YClient } from "../helpers/yjs-client";
 
 const ROUNDS = 3;
-
-/** Everything in `saved` (a snapshot a client was sent) is in `doc`. */
-function missingFrom(doc: Y.Doc, saved: Y.Snapshot): string[] {
-  const missing: string[] = [];
-  for (const [client, clock] of saved.sv) {
-    const have = Y.getState(doc.store, client);
-    if (have < clock) missing.push(`client ${client}: ${have} < ${clock}`);
-  }
-  const deleted = Y.createDeleteSetFromStructStore(doc.store);
-  for (const [client, ranges] of saved.ds.clients) {
-    for (const { clock, len } of ranges) {
-      for (let c = clock; c < clock + len; c++) {
-        if (!Y.isDeleted(deleted, Y.createID(client, c))) {
-          missing.push(`deletion ${client}:${c}`);
-          break;
-        }
-      }
-    }
-  }
-  return missing;
-}
 
 describe("SIGKILL at random moments", () => {
   it("loses nothing any client was told was saved", async () => {

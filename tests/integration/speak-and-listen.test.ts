@@ -4,13 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { type ActiveExercise, type ExerciseState, readExerciseState } from "@/app/lib/exercise";
-import { agenda, draft, exerciseLog, exerciseSection } from "@/app/lib/room-doc";
+import type { ActiveExercise, ExerciseState } from "@/app/lib/exercise";
+import { agenda, draft, exerciseLog } from "@/app/lib/room-doc";
 import { api, pairedRoom, waitFor } from "../helpers/http";
 import { type Participant, roomScene, type Scene } from "../helpers/scene";
 import { startServer, TEST_DB, type TestServer } from "../helpers/server";
-import { type Ack, command, connectSocket } from "../helpers/socket";
+import { command, connectSocket } from "../helpers/socket";
 import { connectY } from "../helpers/yjs-client";
+import { act, active, stateAt, textOf, type } from "../helpers/exercise";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -20,27 +21,6 @@ afterAll(async () => {
   await server.stop();
   await server.database.drop();
 });
-
-const stateAt = (p: Participant): ExerciseState | null => readExerciseState(exerciseSection(p.y.doc).get("state"));
-const active = (p: Participant) => stateAt(p) as ActiveExercise;
-const textOf = (p: Participant, name: "speaker" | "listener") => draft(p.y.doc, name)?.toString() ?? "";
-
-/** Types at the end of a draft, as a person would. */
-async function type(p: Participant, name: "speaker" | "listener", text: string): Promise<void> {
-  const d = await waitFor(() => draft(p.y.doc, name), `${name} draft at ${p.person.name}`);
-  d.insert(d.length, text);
-}
-
-/** Sends an exercise event; like the app, retries while the server has not yet got the last keystrokes. */
-async function act(p: Participant, event: Record<string, unknown>): Promise<Ack> {
-  for (let attempt = 0; ; attempt++) {
-    const withText =
-      event.type === "end-chunk" ? { ...event, text: textOf(p, "speaker") } : event.type === "submit" ? { ...event, text: textOf(p, "listener") } : event;
-    const ack = await p.send("exercise:act", { event: withText });
-    if (ack.ok || ack.error?.code !== "not_synced" || attempt > 40) return ack;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function expectOk(p: Participant, event: Record<string, unknown>): Promise<ExerciseState | null> {
   const ack = await act(p, event);
