@@ -37,6 +37,10 @@ const envSchema = z.object({
   INVITE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(30),
   COMPACTION_THRESHOLD: z.coerce.number().int().min(2).default(500),
   ROOM_UNLOAD_DELAY_MS: z.coerce.number().int().min(0).default(5_000),
+  /** Unsaved work one room keeps in memory while the database is away; beyond it, writers keep their edits. */
+  ROOM_UNSAVED_LIMIT_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
+  /** A save without an answer from the database for this long counts as failed and is retried. */
+  SAVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Where the quick exit goes: a neutral page that is not Mend. */
   QUICK_EXIT_URL: z.url().default("https://www.google.com/search?q=weather+today"),
   /** A therapist who reloads or briefly loses the connection within this time continues the same session. */

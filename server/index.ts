@@ -90,6 +90,8 @@ async function main(): Promise<void> {
   const registry = new RoomRegistry(createRoomStore(db, database.syncToDisk), {
     compactionThreshold: config.COMPACTION_THRESHOLD,
     unloadDelayMs: config.ROOM_UNLOAD_DELAY_MS,
+    maxUnsavedBytes: config.ROOM_UNSAVED_LIMIT_BYTES,
+    saveTimeoutMs: config.SAVE_TIMEOUT_MS,
     onItemsEdited: (roomId, userId, itemIds) => onItemsEdited(roomId, userId, itemIds),
     onLoaded: (room) => onLoaded(room),
     onPresence: (room, member, present, here) => onPresence(room, member, present, here),

@@ -55,8 +55,12 @@ export const CloseCode = {
 } as const;
 
 export interface Notice {
-  /** "saving-paused": the database cannot be reached; the room keeps working and retries. */
-  kind: "update-refused" | "info" | "saving-paused";
+  /**
+   * "saving-paused": the database cannot be reached; the room keeps working and retries.
+   * "saving-full": meanwhile the room holds all the unsaved work it may; this client's edits
+   * stay with it, and the server asks for them (sync step 1) once saving is back.
+   */
+  kind: "update-refused" | "info" | "saving-paused" | "saving-full";
   message: string;
   /** The client's copy has changes the room refused: drop it and load the room's again. */
   resync?: boolean;

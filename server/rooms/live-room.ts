@@ -30,11 +30,6 @@ export const REMOTE = Symbol("committed by another node");
 /** A missing sequence number is fetched from Postgres if it has not arrived by then. */
 const GAP_WAIT_MS = 300;
 
-/** How much unsaved work a room holds while the database is away before it refuses more. */
-export const MAX_UNSAVED_BYTES = 8 * 1024 * 1024;
-/** A commit that takes longer than this is treated as failed (and retried). */
-const APPEND_TIMEOUT_MS = 15_000;
-
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -58,6 +53,11 @@ export class Connection {
   readonly frames = new TokenBucket(LIMITS.yjsFramesPerSecond, LIMITS.yjsFrameBurst, Date.now());
   /** Presence frames: those beyond the limit are dropped, not a reason to close. */
   readonly awarenessFrames = new TokenBucket(LIMITS.awarenessFramesPerSecond, LIMITS.awarenessFrameBurst, Date.now());
+  /**
+   * The room was full of unsaved work when this client sent an edit: it keeps its edits and we
+   * ignore its updates until saving is back, then ask for everything we lack (sync step 1).
+   */
+  holdingBack = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -95,6 +95,10 @@ export interface LiveRoomOptions {
   bus?: RoomBus;
   /** The sequence number of the newest committed row the doc was loaded with. */
   lastSeq?: number;
+  /** Unsaved work the room keeps in memory while saving is slow or away (ROOM_UNSAVED_LIMIT_BYTES). */
+  maxUnsavedBytes: number;
+  /** A commit without an answer for this long counts as failed and is retried (SAVE_TIMEOUT_MS). */
+  saveTimeoutMs: number;
 }
 
 function message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
@@ -394,6 +398,7 @@ export class LiveRoom {
       this.committed = Y.encodeSnapshot(Y.snapshot(this.doc));
       const saved = this.savedMessage();
       for (const conn of this.connections) conn.send(saved);
+      this.askHeldBackEdits();
     });
   }
 
@@ -494,9 +499,19 @@ export class LiveRoom {
       throw new Error(`unknown sync message ${subType}`);
     }
     const received = decoding.readVarUint8Array(decoder);
-    // While saving is slow or away the room keeps working in memory, up to a bound.
-    if (this.pendingBytes + this.inFlightBytes + received.byteLength > MAX_UNSAVED_BYTES) {
-      return this.refuse(conn, "Saving is paused, and this room is holding as much unsaved work as it safely can. Please wait until saving is back.");
+    // Its later updates build on the one we did not take: all of them come in one piece later.
+    if (conn.holdingBack) return;
+    // While saving is slow or away the room keeps working in memory, up to a bound. Beyond it
+    // nothing is refused: the writer keeps the edit, and sends it when saving is back.
+    if (this.pendingBytes + this.inFlightBytes + received.byteLength > this.options.maxUnsavedBytes) {
+      conn.holdingBack = true;
+      const notice: Notice = {
+        kind: "saving-full",
+        message: "Saving is paused, and the room is holding all the unsaved words it safely can. What you write now stays on this device and is shared as soon as saving is back.",
+      };
+      conn.send(message(MessageType.notice, (e) => encoding.writeVarString(e, JSON.stringify(notice))));
+      log.warn("room holds as much unsaved work as it may; a writer holds back", { room: this.id, user: conn.member.userId });
+      return;
     }
     // The write policy: decode in full, resolve every change to its section, check each one.
     // A refused update is dropped whole: not applied, not stored, not broadcast.
@@ -632,7 +647,7 @@ export class LiveRoom {
       try {
         // A database that hangs instead of refusing counts as a failure too (a late success just
         // writes the same updates twice, which Yjs ignores).
-        seq = await withTimeout(this.store.append(this.id, update), APPEND_TIMEOUT_MS);
+        seq = await withTimeout(this.store.append(this.id, update), this.options.saveTimeoutMs);
       } catch (error) {
         this.inFlightBytes = 0;
         if (/does not exist/.test((error as Error).message)) {
@@ -680,8 +695,24 @@ export class LiveRoom {
       if (this.pending.length === 0) this.remoteApplied = false;
       const saved = this.savedMessage();
       for (const conn of this.connections) conn.send(saved);
+      this.askHeldBackEdits();
       if (++this.rowsSinceCompaction >= this.options.compactionThreshold) await this.compact();
       else if (this.rewriteRetry) await this.compact({ clearRewrite: true });
+    }
+  }
+
+  /**
+   * Saving works again: writers who held edits back are asked for everything the room lacks
+   * (sync step 1); their answer is judged like any update. Asked only with room to take it.
+   */
+  private askHeldBackEdits(): void {
+    if (this.pending.length > 0) return; // the next commit asks
+    let ask: Uint8Array | null = null;
+    for (const conn of this.connections) {
+      if (!conn.holdingBack) continue;
+      conn.holdingBack = false;
+      ask ??= message(MessageType.sync, (e) => syncProtocol.writeSyncStep1(e, this.doc));
+      conn.send(ask);
     }
   }
 

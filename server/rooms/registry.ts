@@ -31,6 +31,9 @@ export interface RegistryOptions {
   heartbeatMs?: number;
   /** Several nodes share these rooms (REDIS_URL); absent: this process is the only one. */
   bus?: RoomBus;
+  /** See LiveRoomOptions. */
+  maxUnsavedBytes: number;
+  saveTimeoutMs: number;
 }
 
 export class RoomRegistry {
@@ -261,6 +264,8 @@ export class RoomRegistry {
       onChanged: this.options.onChanged,
       bus,
       lastSeq: loaded.lastSeq,
+      maxUnsavedBytes: this.options.maxUnsavedBytes,
+      saveTimeoutMs: this.options.saveTimeoutMs,
     });
     attach(room);
     if (bus) {

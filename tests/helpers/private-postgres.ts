@@ -4,7 +4,7 @@
  * when the binaries are not installed.
  */
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,6 +14,9 @@ export interface PrivatePostgres {
   url: string;
   stop(): void;
   start(): void;
+  /** Every process of this PostgreSQL is suspended (SIGSTOP): it neither answers nor refuses. */
+  freeze(): void;
+  thaw(): void;
   destroy(): void;
 }
 
@@ -50,6 +53,14 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres | null> {
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
   const start = () => run("pg_ctl", ["-D", data, "-o", options, "-w", "-l", path.join(dir, "log"), "start"]);
   const stop = () => run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+  /** The postmaster and all its children: a frozen postmaster alone would leave backends answering. */
+  const signalAll = (signal: "SIGSTOP" | "SIGCONT") => {
+    const pid = Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+    const children = execFileSync("pgrep", ["-P", String(pid)], { stdio: ["ignore", "pipe", "ignore"] }).toString().split("\n").filter(Boolean).map(Number);
+    // Stopped parent first (nothing new is forked), resumed parent last.
+    const order = signal === "SIGSTOP" ? [pid, ...children] : [...children, pid];
+    for (const p of order) process.kill(p, signal);
+  };
   start();
   const admin = postgres(`postgres://postgres@127.0.0.1:${port}/postgres`, { max: 1, onnotice: () => {} });
   await admin.unsafe("create database mend");
@@ -58,7 +69,14 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres | null> {
     url: `postgres://postgres@127.0.0.1:${port}/mend`,
     start,
     stop,
+    freeze: () => signalAll("SIGSTOP"),
+    thaw: () => signalAll("SIGCONT"),
     destroy: () => {
+      try {
+        signalAll("SIGCONT");
+      } catch {
+        /* not running */
+      }
       try {
         stop();
       } catch {

@@ -14,6 +14,8 @@ describe("parseConfig", () => {
     expect(c.INVITE_TTL_SECONDS).toBe(7 * 24 * 3600);
     expect(c.TRUST_PROXY).toBe(false);
     expect(c.SIGNUP_LIMIT_PER_HOUR).toBe(20);
+    expect(c.ROOM_UNSAVED_LIMIT_BYTES).toBe(8 * 1024 * 1024);
+    expect(c.SAVE_TIMEOUT_MS).toBe(15_000);
   });
 
   it("treats empty variables as unset", () => {
@@ -34,6 +36,8 @@ describe("parseConfig", () => {
     [{ REDIS_URL: "http://x" }, "REDIS_URL"],
     [{ AUTH_SECRET: "short" }, "AUTH_SECRET must be at least 32 characters"],
     [{ APP_URL: "not a url" }, "APP_URL"],
+    [{ ROOM_UNSAVED_LIMIT_BYTES: "10" }, "ROOM_UNSAVED_LIMIT_BYTES"],
+    [{ SAVE_TIMEOUT_MS: "0" }, "SAVE_TIMEOUT_MS"],
   ])("refuses %o with a message naming the setting", (env, expected) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(expected);

@@ -104,19 +104,30 @@ export function useLiveRoom(roomId: string, userId: string): LiveRoom {
       }, KEEP_OFFLINE_AFTER_MS);
     };
 
+    /** The room was full of unsaved work: our edits wait here until the server asks for them. */
+    let holdingBack: string | null = null;
     provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
       committed = Y.decodeSnapshot(decoding.readVarUint8Array(decoder));
       paused = false;
       refreshSaved();
+      if (holdingBack !== null && isSaved()) {
+        const shown = holdingBack;
+        holdingBack = null;
+        setNotice((current) => (current === shown ? null : current));
+      }
     };
     provider.messageHandlers[MessageType.presence] = (_encoder, decoder) => {
       setPresent(JSON.parse(decoding.readVarString(decoder)) as PresentMember[]);
     };
     provider.messageHandlers[MessageType.notice] = (_encoder, decoder) => {
       const n = JSON.parse(decoding.readVarString(decoder)) as Notice;
-      if (n.kind === "saving-paused") {
+      if (n.kind === "saving-paused" || n.kind === "saving-full") {
         paused = true;
         refreshSaved();
+        if (n.kind === "saving-full") {
+          holdingBack = n.message;
+          setNotice(n.message);
+        }
         return;
       }
       setNotice(n.message);
