@@ -100,12 +100,16 @@ export function createUpgradeRouter(deps: UpgradeDeps) {
           refuseUpgrade(socket, 403, "forbidden", "You are not a member of this room.");
           return;
         }
-        const release = deps.registry.reserve(roomId, userId);
+        const release = await deps.registry.reserve(roomId, userId);
         if (!release) {
           refuseUpgrade(socket, 429, "rate_limited", "This room is open in too many windows. Please close one and try again.");
           return;
         }
-        // Counted until the socket closes, however the upgrade ends.
+        // Counted until the socket closes, however the upgrade ends (it may have closed meanwhile).
+        if (socket.destroyed) {
+          release();
+          return;
+        }
         socket.once("close", release);
         wss.handleUpgrade(req, socket, head, (ws) => {
           void deps.registry.connect(ws, roomId, member);

@@ -1,8 +1,8 @@
 /**
  * How the server processes (nodes) sharing one PostgreSQL reach each other: a Redis channel per
- * room for committed updates, awareness, presence and "disconnect this person", and a Redis hash
+ * room for committed updates, awareness, presence and "disconnect this person", a Redis hash
  * per room saying who has it open on which node (read when a node opens the room, so it knows at
- * once who is here elsewhere).
+ * once who is here elsewhere), and the connection counts (connection-slots.ts).
  *
  * Redis is a fast path, not the record: everything a node publishes about the document is
  * already committed in Postgres, and a node that misses messages catches up from there
@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { log } from "../log";
+import { type ConnectionSlots, createConnectionSlots } from "./connection-slots";
 import { type ClusterMessage, decodeClusterMessage, encodeClusterMessage, type NodeMember } from "./messages";
 
 /** A node's presence entry lives this long unless refreshed (a node that dies drops out). */
@@ -31,6 +32,8 @@ export interface RoomBus {
   readPresence(roomId: string): Promise<Map<string, NodeMember[]>>;
   /** Called after Redis came back from an outage (messages may have been missed meanwhile). */
   onReconnect(fn: () => void): void;
+  /** Connection limits counted over every node. */
+  readonly slots: ConnectionSlots;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function connectRoomBus(url: string, prefix: string): Promise<RoomB
   pub.on("error", onError);
   sub.on("error", onError);
   await Promise.all([pub.connect(), sub.connect()]);
+  const slots = await createConnectionSlots(pub, prefix, nodeId);
 
   const channel = (roomId: string) => `${prefix}:room:${roomId}`;
   const presenceKey = (roomId: string) => `${prefix}:presence:${roomId}`;
@@ -64,6 +68,7 @@ export async function connectRoomBus(url: string, prefix: string): Promise<RoomB
     if (ready) return;
     ready = true;
     log.info("redis is back: catching up every open room from the database");
+    slots.rewriteAll();
     for (const fn of reconnectListeners) fn();
   });
   sub.on("messageBuffer", (channelName: Buffer, payload: Buffer) => {
@@ -127,8 +132,10 @@ export async function connectRoomBus(url: string, prefix: string): Promise<RoomB
     onReconnect(fn) {
       reconnectListeners.push(fn);
     },
+    slots,
     async close() {
       handlers.clear();
+      await slots.close();
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },
   };

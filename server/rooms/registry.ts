@@ -174,9 +174,27 @@ export class RoomRegistry {
   /**
    * Reserves a place for one more connection of this person to this room, counted from the
    * moment it is accepted (whether the room is loaded or not) until its socket closes; null when
-   * the person or the room is at the limit. The caller releases it when the socket closes.
+   * the person or the room is at the limit, on this node or (several nodes) on all of them
+   * together. The caller releases it when the socket closes.
    */
-  reserve(roomId: string, userId: string): (() => void) | null {
+  async reserve(roomId: string, userId: string): Promise<(() => void) | null> {
+    const here = this.reserveHere(roomId, userId);
+    const slots = this.options.bus?.slots;
+    if (!here || !slots) return here;
+    if (!(await slots.take(roomId, userId, { perPerson: LIMITS.connectionsPerPersonPerRoom, perRoom: LIMITS.connectionsPerRoom }))) {
+      here();
+      return null;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      here();
+      slots.give(roomId, userId);
+    };
+  }
+
+  private reserveHere(roomId: string, userId: string): (() => void) | null {
     const people = this.accepted.get(roomId) ?? new Map<string, number>();
     let total = 0;
     for (const n of people.values()) total += n;

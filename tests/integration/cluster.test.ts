@@ -15,7 +15,8 @@ import { pairedRoom, type Person, signIn, waitFor } from "../helpers/http";
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
 import type { Participant } from "../helpers/scene";
 import { command, connectSocket } from "../helpers/socket";
-import { connectY, missingFrom, type YClient } from "../helpers/yjs-client";
+import { connectY, expectUpgradeRefused, missingFrom, type YClient, yjsUrl } from "../helpers/yjs-client";
+import { LIMITS } from "@/server/realtime/token-bucket";
 
 let database: TestDatabase;
 let node1: TestServer;
@@ -101,6 +102,23 @@ describe("two nodes, one room", () => {
       p.y.close();
       p.socket.close();
     }
+  });
+
+  it("counts a person's windows on every node together, and frees them when they close", async () => {
+    const { a, roomId } = await pairedRoom(node1.url);
+    const per = LIMITS.connectionsPerPersonPerRoom;
+    // Half the allowed windows on each node: each node alone would let in as many again.
+    const open: YClient[] = [];
+    for (let i = 0; i < per; i++) open.push(await connectY((i % 2 ? node2 : node1).url, roomId, a.cookie));
+    for (const node of [node1, node2]) {
+      expect(await expectUpgradeRefused(yjsUrl(node.url, roomId), { cookie: a.cookie }), `one more at ${node === node1 ? "node 1" : "node 2"}`).toBe(429);
+    }
+    // A window closed on node 1 makes room on node 2.
+    open.shift()!.close();
+    const again = await waitFor(async () => connectY(node2.url, roomId, a.cookie).catch(() => null), "a place again after one closed");
+    open.push(again);
+    expect(await expectUpgradeRefused(yjsUrl(node1.url, roomId), { cookie: a.cookie })).toBe(429);
+    for (const c of open) c.close();
   });
 
   it("a node that loses its Redis subscription catches up from Postgres", async () => {
