@@ -52,6 +52,11 @@ function stable(value: unknown): string {
   );
 }
 
+/** Does the doc show this state (the one Postgres holds)? */
+export function docShows(doc: Y.Doc, state: ExerciseState | null): boolean {
+  return stable(docExerciseState(doc)) === stable(state);
+}
+
 /**
  * On load: when the doc missed the projection of a committed command (the process stopped in
  * between), it is rebuilt from Postgres. Drafts nobody may write in the recorded phase are

@@ -352,6 +352,11 @@ export class LiveRoom {
     while (this.seenSeqs.delete(this.knownSeq + 1)) this.knownSeq++;
   }
 
+  /** Several nodes share this room: this doc may be a moment behind another node's writes. */
+  get shared(): boolean {
+    return this.options.bus !== undefined;
+  }
+
   /** The newest row known to be in the doc. */
   get seq(): number {
     return this.knownSeq;

@@ -16,13 +16,15 @@ import { AppError, isAppError } from "../errors";
 import { log } from "../log";
 import type { ExerciseCommand } from "../realtime/commands";
 import { SERVER_ORIGIN } from "../rooms/agreement-status";
-import { project, readDrafts, reconcile } from "../rooms/exercise-doc";
+import { docShows, project, readDrafts, reconcile } from "../rooms/exercise-doc";
 import type { LiveRoom } from "../rooms/live-room";
 import type { RoomRegistry } from "../rooms/registry";
 import type { Rooms } from "./rooms";
 
 /** Events that move or check a draft's text: typing into the drafts waits while they are decided. */
 const SEALING = new Set(["end-chunk", "submit", "pass", "no-more", "assign", "end"]);
+/** Several nodes: a room's doc behind Postgres for this long will not catch up by itself. */
+const BEHIND_FOR_TOO_LONG_MS = 2_000;
 
 export interface ExerciseSummary {
   id: string;
@@ -63,6 +65,9 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
     return rows.map((r) => ({ id: r.id, exerciseId, kind: r.kind as ExerciseLogEntry["kind"], by: r.by ?? "", text: r.text ?? "", turn: r.turn ?? 1, at: r.at.getTime() }));
   }
 
+  /** Several nodes: since when each room's doc has been behind Postgres' exercise state. */
+  const behindSince = new Map<string, number>();
+
   /** The doc catches up with Postgres (on load, and after a command failed part-way). */
   async function reconcileRoom(room: LiveRoom): Promise<ExerciseState | null> {
     const [open] = await db
@@ -85,6 +90,14 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
     event: ExerciseEvent,
     extra: { text?: string; system?: boolean; sent?: { draft: "speaker" | "listener"; text: string } } = {},
   ) {
+    // Behind for long: the node that decided the last step stopped before its document change was
+    // saved, so it will never arrive. The doc is rebuilt from Postgres.
+    const since = behindSince.get(room.id);
+    if (since !== undefined && Date.now() - since > BEHIND_FOR_TOO_LONG_MS) {
+      behindSince.delete(room.id);
+      log.warn("a room's exercise stayed behind the database; rebuilding it", { room: room.id });
+      await reconcileRoom(room);
+    }
     const drafts = readDrafts(room.doc);
     const present = room.present().map((m) => m.userId);
     const now = Date.now();
@@ -94,6 +107,17 @@ export function createExercises(db: Database, rooms: Rooms, registry: RoomRegist
         await tx.select({ id: roomsTable.id }).from(roomsTable).where(eq(roomsTable.id, room.id)).for("update");
         const [open] = await tx.select().from(exercises).where(and(eq(exercises.roomId, room.id), isNull(exercises.closedAt)));
         const before = open ? readExerciseState(open.state) : null;
+        // Several nodes: the last step may have been decided on another node and its document
+        // change not be here yet. Ours, written now, would stand beside it rather than after it
+        // (and either could win), so the client sends again in a moment.
+        if (room.shared) {
+          if (!docShows(room.doc, before)) {
+            if (!behindSince.has(room.id)) behindSince.set(room.id, Date.now());
+            void room.catchUp();
+            throw new AppError("not_synced", "The room is catching up. Please try again in a moment.");
+          }
+          behindSince.delete(room.id);
+        }
         // The text handed in must be the room's copy: a last keystroke may still be on its way
         // (on the other websocket, or from another node); the client sends again in a moment.
         // Judged first as the sender sees it, so a refusal the state gives anyway is what they hear.

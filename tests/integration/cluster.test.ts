@@ -7,7 +7,7 @@
  */
 import { Redis } from "ioredis";
 import * as Y from "yjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ActiveExercise } from "@/app/lib/exercise";
 import { addAgreementItem, commitmentText, exerciseLog, findAgreementItem } from "@/app/lib/room-doc";
 import { act, stateAt, type } from "../helpers/exercise";
@@ -28,6 +28,13 @@ beforeAll(async () => {
   node1 = await startServer({ database });
   node2 = await startServer({ database });
 });
+// A failure across two processes is hard to read without them: their logs, last lines first.
+afterEach((context) => {
+  if (context.task.result?.state !== "fail") return;
+  for (const [name, node] of [["node 1", node1], ["node 2", node2]] as const) {
+    console.log(`--- ${name} log (last 40 lines) ---\n${node.logs().trim().split("\n").slice(-40).join("\n")}`);
+  }
+});
 afterAll(async () => {
   await Promise.all([node1?.stop(), node2?.stop()]);
   await database?.drop();
@@ -36,6 +43,26 @@ afterAll(async () => {
 const ids = (c: YClient) => (c.presence() ?? []).map((m) => m.userId).sort();
 /** Equal state: the same structs and the same deletions (toJSON would skip types never opened). */
 const same = (x: Y.Doc, y: Y.Doc) => Y.equalSnapshots(Y.snapshot(x), Y.snapshot(y));
+
+/** A person whose document is on one node and whose commands go to another, as a load balancer may do. */
+async function joinSplit(person: Person, roomId: string, docNode: TestServer, commandNode: TestServer): Promise<Participant> {
+  const [y, socket] = await Promise.all([connectY(docNode.url, roomId, person.cookie), connectSocket(commandNode.url, person.cookie)]);
+  return { person, y, socket, send: (event, payload = {}) => command(socket, event, { roomId, ...payload }) };
+}
+
+/** Closes a node's Redis subscriber connection (it reconnects by itself; messages meanwhile are lost). */
+async function cutSubscriber(node: TestServer): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL!);
+  try {
+    const nodeId = /node=([0-9a-f-]{36})/.exec(node.logs())![1]!;
+    const list = String(await redis.call("CLIENT", "LIST", "TYPE", "pubsub"));
+    const line = list.split("\n").find((l) => l.includes(`name=${database.redisPrefix}:bus:${nodeId}`));
+    expect(line, "the node's subscriber").toBeTruthy();
+    await redis.call("CLIENT", "KILL", "ID", /id=(\d+)/.exec(line!)![1]!);
+  } finally {
+    await redis.quit();
+  }
+}
 
 describe("two nodes, one room", () => {
   it("partners on different nodes co-edit, see who is here and each other's cursor, and are told 'saved'", async () => {
@@ -68,13 +95,8 @@ describe("two nodes, one room", () => {
 
   it("runs a speak-and-listen round with documents and commands on different nodes", async () => {
     const { a, b, roomId } = await pairedRoom(node1.url);
-    // Each person's document on one node and commands on the other, as a load balancer may do.
-    const join = async (person: Person, docNode: TestServer, commandNode: TestServer): Promise<Participant> => {
-      const [y, socket] = await Promise.all([connectY(docNode.url, roomId, person.cookie), connectSocket(commandNode.url, person.cookie)]);
-      return { person, y, socket, send: (event, payload = {}) => command(socket, event, { roomId, ...payload }) };
-    };
-    const ana = await join(a, node1, node2);
-    const ben = await join(b, node2, node1);
+    const ana = await joinSplit(a, roomId, node1, node2);
+    const ben = await joinSplit(b, roomId, node2, node1);
     const ok = async (p: Participant, event: Record<string, unknown>) => {
       const ack = await act(p, event);
       expect(ack, `${JSON.stringify(event)} → ${JSON.stringify(ack)}`).toMatchObject({ ok: true });
@@ -99,6 +121,28 @@ describe("two nodes, one room", () => {
     await waitFor(() => log(ben).length === 2, "log at Ben");
     expect(log(ben)).toEqual(log(ana));
     for (const p of [ana, ben]) {
+      p.y.close();
+      p.socket.close();
+    }
+  });
+
+  it("steps decided on different nodes in quick succession land in order in every copy", async () => {
+    const { a, b, roomId } = await pairedRoom(node1.url);
+    // Each person's document on one node, and commands sent to either node.
+    const ana = { 1: await joinSplit(a, roomId, node1, node1), 2: await joinSplit(a, roomId, node1, node2) };
+    const ben = { 1: await joinSplit(b, roomId, node2, node1), 2: await joinSplit(b, roomId, node2, node2) };
+    await waitFor(() => ids(ana[1].y).length === 2 && ids(ben[1].y).length === 2, "both present on both nodes");
+    const show = (p: Participant) => stateAt(p)?.status ?? "none";
+    // Both directions, so whichever node's write would win a tie, one round would show it.
+    for (const [proposeAt, declineAt] of [[1, 2], [2, 1], [1, 2], [2, 1]] as const) {
+      // The declining node is cut from Redis for a moment: Ana's proposal reaches it late.
+      await cutSubscriber(declineAt === 1 ? node1 : node2);
+      expect((await act(ana[proposeAt], { type: "propose", mode: "prep", topic: "Last Friday", firstSpeaker: a.id })).ok).toBe(true);
+      expect((await act(ben[declineAt], { type: "decline" })).ok).toBe(true);
+      // Declined in both copies: a decline written beside the proposal (not after it) may lose.
+      await waitFor(() => show(ana[1]) === "none" && show(ben[1]) === "none", `declined in both copies (Ana sees ${show(ana[1])}, Ben ${show(ben[1])})`, 15_000);
+    }
+    for (const p of [ana[1], ana[2], ben[1], ben[2]]) {
       p.y.close();
       p.socket.close();
     }
@@ -129,18 +173,12 @@ describe("two nodes, one room", () => {
     await waitFor(() => findAgreementItem(yb.doc, "r"), "item at node 2");
 
     // Node 2's subscriber connection is cut while Ana keeps typing at node 1.
-    const redis = new Redis(process.env.REDIS_URL!);
-    const node2Id = /node=([0-9a-f-]{36})/.exec(node2.logs())![1]!;
-    const list = String(await redis.call("CLIENT", "LIST", "TYPE", "pubsub"));
-    const line = list.split("\n").find((l) => l.includes(`name=${database.redisPrefix}:bus:${node2Id}`));
-    expect(line, "node 2's subscriber").toBeTruthy();
     const text = commitmentText(findAgreementItem(ya.doc, "r")!.item);
-    await redis.call("CLIENT", "KILL", "ID", /id=(\d+)/.exec(line!)![1]!);
+    await cutSubscriber(node2);
     for (let i = 0; i < 20; i++) {
       text.insert(text.length, "abcde"[i % 5]!);
       await new Promise((r) => setTimeout(r, 5));
     }
-    await redis.quit();
     await waitFor(() => commitmentText(findAgreementItem(yb.doc, "r")!.item).toString() === text.toString(), "node 2 caught up", 20_000);
     await waitFor(() => /caught up a room from the database/.test(node2.logs()), "catch-up logged");
     ya.close();
