@@ -392,6 +392,12 @@ export class LiveRoom {
     return this.catchingUp;
   }
 
+  /** Like catchUp, but reads only after this call (one under way may have read too early). */
+  async catchUpFromNow(): Promise<void> {
+    if (this.catchingUp) await this.catchingUp;
+    await this.catchUp();
+  }
+
   /** After another node's update: when nothing of ours is unsaved, the whole doc is committed. */
   private scheduleSavedAfterRemote(): void {
     if (this.savedSoon) return;

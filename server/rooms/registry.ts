@@ -13,6 +13,28 @@ import type { RoomStore } from "./room-store";
 import type { ClusterMessage } from "../cluster/messages";
 import { CLUSTER_HEARTBEAT_MS, type RoomBus } from "../cluster/room-bus";
 
+/** withRoomInOrder calls running at once on this node (each holds one of the pool's 10 connections). */
+const MAX_IN_ORDER_AT_ONCE = 4;
+/** How long such a change waits for its commit before letting the next one in regardless. */
+const IN_ORDER_SAVE_WAIT_MS = 10_000;
+
+class Semaphore {
+  private waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
 /** Messages from other nodes kept while a room loads here (beyond this, it catches up from Postgres). */
 const MAX_EARLY_CLUSTER_MESSAGES = 10_000;
 
@@ -47,6 +69,7 @@ export class RoomRegistry {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly clusterHeartbeat: NodeJS.Timeout | null = null;
   private shuttingDown = false;
+  private readonly inOrderSlots = new Semaphore(MAX_IN_ORDER_AT_ONCE);
 
   constructor(
     private readonly store: RoomStore,
@@ -168,6 +191,35 @@ export class RoomRegistry {
       if (left > 0) this.inUse.set(roomId, left);
       else this.inUse.delete(roomId);
       this.scheduleUnloadIfEmpty(room);
+    }
+  }
+
+  /**
+   * Like withRoom, for a change decided from the doc itself (an agreement item's consents). With
+   * several nodes, two such changes made at once on different nodes would both be decided on a
+   * copy lacking the other, and one would overwrite the other. So one runs at a time per room
+   * (a PostgreSQL advisory lock), on a copy holding everything committed before it, and it is
+   * committed before the lock is released.
+   */
+  async withRoomInOrder<T>(roomId: string, fn: (room: LiveRoom) => T | Promise<T>): Promise<T> {
+    if (!this.options.bus) return this.withRoom(roomId, fn);
+    // Each holds a database connection while it runs; the rest of the pool stays free.
+    await this.inOrderSlots.acquire();
+    try {
+      return await this.withRoom(roomId, (room) =>
+        this.store.exclusive(roomId, async () => {
+          await room.catchUpFromNow();
+          const result = await fn(room);
+          // Saving paused (the database went away meanwhile): the change stays in the room and
+          // is saved later; the lock is not held for the length of an outage.
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([room.flush(), new Promise((resolve) => (timer = setTimeout(resolve, IN_ORDER_SAVE_WAIT_MS)))]);
+          clearTimeout(timer);
+          return result;
+        }),
+      );
+    } finally {
+      this.inOrderSlots.release();
     }
   }
 

@@ -57,7 +57,7 @@ export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegist
     async consent(roomId: string, userId: string, itemId: string, hash: string): Promise<ItemStatusRecord> {
       const partners = await partnerOf(roomId, userId);
       if (partners.length < 2) throw new AppError("conflict", "Your partner needs to join the room before you can agree on items.");
-      return registry.withRoom(roomId, async (room) => {
+      return registry.withRoomInOrder(roomId, async (room) => {
         const before = currentHash(room.doc, itemId);
         if (before === null) throw new AppError("not_found", "This item is no longer in the agreement.");
         if (before !== hash) {
@@ -87,7 +87,7 @@ export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegist
     /** Reopens an agreed item: each partner then keeps or retires it (or changes its wording). */
     async startReview(roomId: string, userId: string, itemId: string): Promise<ItemStatusRecord> {
       await partnerOf(roomId, userId);
-      return registry.withRoom(roomId, async (room) => {
+      return registry.withRoomInOrder(roomId, async (room) => {
         // Checked before anything is recorded, and again (inside applyStartReview) after.
         if (statusOf(room.doc, itemId).status !== "agreed") throw new AppError("conflict", "Only an agreed item can be reviewed.");
         await record(roomId, { roomId, itemId, userId, kind: "review-start" });
@@ -99,7 +99,7 @@ export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegist
 
     async decideReview(roomId: string, userId: string, itemId: string, decision: ReviewDecision): Promise<ItemStatusRecord> {
       const partners = await partnerOf(roomId, userId);
-      return registry.withRoom(roomId, async (room) => {
+      return registry.withRoomInOrder(roomId, async (room) => {
         if (statusOf(room.doc, itemId).status !== "under_review") throw new AppError("conflict", "This item is not under review.");
         await record(roomId, { roomId, itemId, userId, kind: decision === "keep" ? "review-keep" : "review-retire" });
         const result = applyReviewDecision(room.doc, itemId, userId, decision, partners);
@@ -135,7 +135,7 @@ export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegist
 
     async withdraw(roomId: string, userId: string, itemId: string): Promise<ItemStatusRecord> {
       await partnerOf(roomId, userId);
-      return registry.withRoom(roomId, async (room) => {
+      return registry.withRoomInOrder(roomId, async (room) => {
         if (currentHash(room.doc, itemId) === null) throw new AppError("not_found", "This item is no longer in the agreement.");
         await record(roomId, { roomId, itemId, userId, kind: "withdraw" });
         const result = applyWithdraw(room.doc, itemId, userId);

@@ -9,7 +9,8 @@ import { Redis } from "ioredis";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ActiveExercise } from "@/app/lib/exercise";
-import { addAgreementItem, commitmentText, exerciseLog, findAgreementItem } from "@/app/lib/room-doc";
+import { hashItemContent, parseStatusRecord } from "@/app/lib/agreement";
+import { addAgreementItem, agreementStatus, commitmentText, exerciseLog, findAgreementItem, readAgreement } from "@/app/lib/room-doc";
 import { act, stateAt, type } from "../helpers/exercise";
 import { pairedRoom, type Person, signIn, waitFor } from "../helpers/http";
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
@@ -146,6 +147,29 @@ describe("two nodes, one room", () => {
       p.y.close();
       p.socket.close();
     }
+  });
+
+  it("both partners agreeing at the same moment on different nodes makes the item agreed in every copy", async () => {
+    const { a, b, roomId } = await pairedRoom(node1.url);
+    const ya = await connectY(node1.url, roomId, a.cookie);
+    const yb = await connectY(node2.url, roomId, b.cookie);
+    const [sa1, sa2, sb1, sb2] = await Promise.all([connectSocket(node1.url, a.cookie), connectSocket(node2.url, a.cookie), connectSocket(node1.url, b.cookie), connectSocket(node2.url, b.cookie)]);
+    const items = ["i1", "i2", "i3", "i4"];
+    for (const id of items) addAgreementItem(ya.doc, { id, createdBy: a.id, commitment: `We keep promise ${id}.` });
+    await waitFor(() => items.every((id) => findAgreementItem(yb.doc, id)), "items at node 2");
+    await ya.waitSaved();
+    // Each pair of consents at once, from different nodes, in both directions.
+    for (const [i, id] of items.entries()) {
+      const hash = await hashItemContent(readAgreement(ya.doc).find((x) => x.id === id)!);
+      const [sa, sb] = i % 2 ? [sa2, sb1] : [sa1, sb2];
+      const acks = await Promise.all([command(sa, "agreement:consent", { roomId, itemId: id, hash }), command(sb, "agreement:consent", { roomId, itemId: id, hash })]);
+      expect(acks.every((ack) => ack.ok), JSON.stringify(acks)).toBe(true);
+    }
+    const status = (y: YClient, id: string) => parseStatusRecord(agreementStatus(y.doc).get(id))?.status;
+    await waitFor(() => items.every((id) => status(ya, id) === "agreed" && status(yb, id) === "agreed"), "every item agreed in both copies", 15_000);
+    for (const s of [sa1, sa2, sb1, sb2]) s.close();
+    ya.close();
+    yb.close();
   });
 
   it("counts a person's windows on every node together, and frees them when they close", async () => {
