@@ -28,34 +28,7 @@ interface Waiting {
   reject(error: Error): void;
 }
 
-/** `db.execute` answers with the rows themselves (postgres.js) or with `{ rows }` (PGlite). */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
-
 export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = async () => {}) {
-  /**
-   * One statement for the whole batch, so one round trip and no explicit transaction: the rooms'
-   * rows are locked in id order (batches from several processes never deadlock), each room's
-   * sequence number is reserved, and its row inserted. Rooms that no longer exist are left out.
-   */
-  async function appendRows(rows: Array<{ id: string; update: Uint8Array }>): Promise<Map<string, number>> {
-    const input = sql.join(
-      rows.map((r) => sql`(${r.id}::uuid, ${r.update}::bytea)`),
-      sql`, `,
-    );
-    const result = await db.execute(sql`
-      with input (id, update) as (values ${input}),
-      bumped as (
-        update rooms set last_seq = rooms.last_seq + 1
-        where rooms.id in (select id from rooms where id in (select id from input) order by id for update)
-        returning rooms.id, rooms.last_seq)
-      insert into room_updates (room_id, seq, update)
-      select bumped.id, bumped.last_seq, input.update from bumped join input on input.id = bumped.id
-      returning room_id, seq`);
-    return new Map(rowsOf<{ room_id: string; seq: string | number | bigint }>(result).map((r) => [r.room_id, Number(r.seq)]));
-  }
-
   let queue = new Map<string, Waiting[]>();
   let committing = false;
 
@@ -66,12 +39,21 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
       queue = new Map();
       const ids = [...batch.keys()].sort();
       try {
-        const seqs = await appendRows(
-          ids.map((id) => {
-            const updates = batch.get(id)!.map((w) => w.update);
-            return { id, update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) };
-          }),
-        );
+        const seqs = await db.transaction(async (tx) => {
+          // Row locks in one order (by id), so batches from several processes never deadlock.
+          await tx.select({ id: rooms.id }).from(rooms).where(inArray(rooms.id, ids)).orderBy(asc(rooms.id)).for("update");
+          const reserved = await tx
+            .update(rooms)
+            .set({ lastSeq: sql`${rooms.lastSeq} + 1` })
+            .where(inArray(rooms.id, ids))
+            .returning({ id: rooms.id, lastSeq: rooms.lastSeq });
+          const rows = reserved.map((r) => {
+            const updates = batch.get(r.id)!.map((w) => w.update);
+            return { roomId: r.id, seq: r.lastSeq, update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) };
+          });
+          if (rows.length > 0) await tx.insert(roomUpdates).values(rows);
+          return new Map(reserved.map((r) => [r.id, r.lastSeq]));
+        });
         await syncToDisk();
         for (const [roomId, waiting] of batch) {
           const seq = seqs.get(roomId);
