@@ -133,6 +133,8 @@ export async function createConnectionSlots(redis: Redis, prefix: string, nodeId
         warn("take", error as Error);
         stale.add(roomId);
       }
+      // (A renewal running during the eval may miss this one until the next: one too few for
+      // at most SLOTS_RENEW_MS, which errs toward letting someone in.)
       count(roomId, userId, 1);
       return true;
     },

@@ -42,7 +42,8 @@ type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : n
 export async function connectRoomBus(url: string, prefix: string): Promise<RoomBus> {
   const nodeId = randomUUID();
   // Publishing while Redis is away fails at once instead of piling up in memory.
-  const pub = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  // A Redis that hangs rather than refusing does not hold up a connection being let in either.
+  const pub = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, commandTimeout: 2_000 });
   // Named, so an operator (or a test) can find this node's subscriber in CLIENT LIST.
   const sub = new Redis(url, { lazyConnect: true, connectionName: `${prefix}:bus:${nodeId}` });
   let lastError = 0;

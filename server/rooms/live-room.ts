@@ -55,9 +55,11 @@ export class Connection {
   readonly awarenessFrames = new TokenBucket(LIMITS.awarenessFramesPerSecond, LIMITS.awarenessFrameBurst, Date.now());
   /**
    * The room was full of unsaved work when this client sent an edit: it keeps its edits and we
-   * ignore its updates until saving is back, then ask for everything we lack (sync step 1).
+   * ignore its updates ("held") until saving is back, then ask for everything we lack (sync
+   * step 1) and ignore its plain updates until the answer (sync step 2) arrives ("asked"): one
+   * sent meanwhile builds on edits we never took, and would be refused.
    */
-  holdingBack = false;
+  holdingBack: false | "held" | "asked" = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -511,11 +513,17 @@ export class LiveRoom {
     }
     const received = decoding.readVarUint8Array(decoder);
     // Its later updates build on the one we did not take: all of them come in one piece later.
-    if (conn.holdingBack) return;
+    if (conn.holdingBack === "held") return;
+    if (conn.holdingBack === "asked") {
+      if (subType !== syncProtocol.messageYjsSyncStep2) return;
+      conn.holdingBack = false;
+    }
     // While saving is slow or away the room keeps working in memory, up to a bound. Beyond it
-    // nothing is refused: the writer keeps the edit, and sends it when saving is back.
-    if (this.pendingBytes + this.inFlightBytes + received.byteLength > this.options.maxUnsavedBytes) {
-      conn.holdingBack = true;
+    // nothing is refused: the writer keeps the edit, and sends it when saving is back. (With
+    // nothing unsaved, one update is taken whatever its size: no commit would ask for it.)
+    const unsaved = this.pendingBytes + this.inFlightBytes;
+    if (unsaved > 0 && unsaved + received.byteLength > this.options.maxUnsavedBytes) {
+      conn.holdingBack = "held";
       const notice: Notice = {
         kind: "saving-full",
         message: "Saving is paused, and the room is holding all the unsaved words it safely can. What you write now stays on this device and is shared as soon as saving is back.",
@@ -720,8 +728,8 @@ export class LiveRoom {
     if (this.pending.length > 0) return; // the next commit asks
     let ask: Uint8Array | null = null;
     for (const conn of this.connections) {
-      if (!conn.holdingBack) continue;
-      conn.holdingBack = false;
+      if (conn.holdingBack !== "held") continue;
+      conn.holdingBack = "asked";
       ask ??= message(MessageType.sync, (e) => syncProtocol.writeSyncStep1(e, this.doc));
       conn.send(ask);
     }

@@ -319,16 +319,14 @@ export class RoomRegistry {
     // loaded, while the room is already open: the snapshot is taken now, before anything
     // else changes the doc, and replaces exactly the rows it was built from.
     // (Deleted words pending a rewrite are handled below, once the doc has caught up.)
-    let compactLog: (() => void) | null = null;
+    // Started before anything below may rewrite the log (an expired transcript is deleted while
+    // the room opens): started after, it could write back a snapshot still holding those words.
     if (rows >= this.options.compactionThreshold && !loaded.rewritePending) {
       const snapshot = Y.encodeStateAsUpdate(loaded.doc);
       rows = 1;
-      // Written once the room is open: on one connection (PGlite) it would hold up the queries
-      // the opening itself needs, and the first person would wait for the rewrite.
-      compactLog = () =>
-        void this.store.replaceUpTo(roomId, loaded.lastSeq, snapshot).catch((error: Error) => {
-          log.error("could not compact room log on load", { room: roomId, reason: error.message.slice(0, 200) });
-        });
+      void this.store.replaceUpTo(roomId, loaded.lastSeq, snapshot).catch((error: Error) => {
+        log.error("could not compact room log on load", { room: roomId, reason: error.message.slice(0, 200) });
+      });
     }
     const room = new LiveRoom(roomId, loaded.doc, rows, this.store, {
       compactionThreshold: this.options.compactionThreshold,
@@ -348,7 +346,6 @@ export class RoomRegistry {
     }
     await this.options.onLoaded?.(room);
     this.rooms.set(roomId, room);
-    if (compactLog) setImmediate(compactLog);
     // Words were deleted and the log not yet rewritten (the process stopped in between): the
     // doc has caught up with Postgres above (reconcile), so rewrite from it, after its save.
     if (loaded.rewritePending) {

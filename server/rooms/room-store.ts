@@ -148,6 +148,9 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
      */
     async exclusive<T>(roomId: string, fn: () => Promise<T>): Promise<T> {
       return db.transaction(async (tx) => {
+        // Never wait on (or hold for) a node that froze: its session ends, ours gives up.
+        await tx.execute(sql`set local lock_timeout = '5s'`);
+        await tx.execute(sql`set local idle_in_transaction_session_timeout = '30s'`);
         await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`mend-room:${roomId}`}, 0))`);
         return fn();
       });

@@ -23,8 +23,12 @@ import type { Rooms } from "./rooms";
 
 /** Events that move or check a draft's text: typing into the drafts waits while they are decided. */
 const SEALING = new Set(["end-chunk", "submit", "pass", "no-more", "assign", "end"]);
-/** Several nodes: a room's doc behind Postgres for this long will not catch up by itself. */
-const BEHIND_FOR_TOO_LONG_MS = 2_000;
+/**
+ * Several nodes: a room's doc behind Postgres for this long will not catch up by itself (the
+ * deciding node stopped). Longer than a save may take to time out and be retried, so a slow
+ * node's change does not arrive after the rebuild (its log entries would show twice).
+ */
+const BEHIND_FOR_TOO_LONG_MS = 25_000;
 
 export interface ExerciseSummary {
   id: string;
