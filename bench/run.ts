@@ -9,8 +9,9 @@
  *   options: --levels=100,500  --seconds=20  --history=100000
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import postgres from "postgres";
@@ -134,6 +135,21 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds used so far by every PostgreSQL process on this machine (the bench's database). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
+      total += cpuSeconds(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
 function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) * 1024 : NaN;
@@ -180,6 +196,10 @@ interface LevelResult {
   lost: number;
   unsaved: number | null;
   cpuPercent: number | null;
+  /** PostgreSQL's own processes (not pinned, not in cpuPercent); null on PGlite or for the relay. */
+  dbCpuPercent: number | null;
+  /** The load generator's own event-loop delay while measuring: latency it adds to both servers. */
+  loadLag: { p99: number | null; max: number | null };
   rssPerRoomKB: number | null;
   rssPerClientKB: number | null;
   connectSyncMs: number;
@@ -221,10 +241,16 @@ async function runLevel(kind: "mend" | "relay", roomCount: number, people: Peopl
     await sleep(3_000);
     recorder.reset();
     const editsBefore = editors.reduce((n, c) => n + c.edits.length, 0);
+    const usesPostgres = target.databaseUrl !== undefined;
+    const lag = monitorEventLoopDelay({ resolution: 5 });
     const cpu0 = cpuSeconds(target.pid);
+    const db0 = usesPostgres ? postgresCpuSeconds() : 0;
     const m0 = performance.now();
+    lag.enable();
     await sleep(seconds * 1000);
+    lag.disable();
     const cpu1 = cpuSeconds(target.pid);
+    const db1 = usesPostgres ? postgresCpuSeconds() : 0;
     const elapsed = (performance.now() - m0) / 1000;
     for (const c of editors) c.stopEditing();
     const edits = editors.reduce((n, c) => n + c.edits.length, 0) - editsBefore;
@@ -253,6 +279,8 @@ async function runLevel(kind: "mend" | "relay", roomCount: number, people: Peopl
       lost,
       unsaved,
       cpuPercent: round(((cpu1 - cpu0) / elapsed) * 100),
+      dbCpuPercent: usesPostgres ? round(((db1 - db0) / elapsed) * 100) : null,
+      loadLag: { p99: round(lag.percentile(99) / 1e6), max: round(lag.max / 1e6) },
       rssPerRoomKB: round((rss - rssBefore) / roomCount / 1024),
       rssPerClientKB: round((rss - rssBefore) / all.length / 1024),
       connectSyncMs: Math.round(connectSyncMs),
@@ -273,6 +301,7 @@ async function coldLoad(n: number) {
   const ana = await newPerson(base, "Ana");
   const room = await api(base, "POST", "/api/rooms", { cookie: ana.cookie, body: { title: "History" } });
   const roomId = room.body.id as string;
+  const warmRoom = await api(base, "POST", "/api/rooms", { cookie: ana.cookie, body: { title: "Warm-up" } });
   await first.stop();
   // n small updates, as n edits would have made them.
   const doc = new Y.Doc();
@@ -293,16 +322,19 @@ async function coldLoad(n: number) {
 
   const second = await start("mend", { dataDir: first.dataDir, databaseUrl: first.databaseUrl });
   try {
-    const url = `ws://127.0.0.1:${second.port}/yjs/${roomId}`;
-    const load = async () => {
-      const c = new LoadClient(url, { cookie: ana.cookie }, new Recorder());
-      c.room = new LoadRoom(roomId);
+    const load = async (id = roomId) => {
+      const c = new LoadClient(`ws://127.0.0.1:${second.port}/yjs/${id}`, { cookie: ana.cookie }, new Recorder());
+      c.room = new LoadRoom(id);
       const t = performance.now();
       await c.connect();
       const ms = performance.now() - t;
       c.close();
       return ms;
     };
+    // A room that is not in memory, on a server that is already running: the process's first
+    // connection (its code still cold) is not what this measures.
+    await load(warmRoom.body.id as string);
+    await load(warmRoom.body.id as string);
     const before = await load(); // loads the long log (and compacts it on the way)
     await sleep(3_000); // the room unloads (ROOM_UNLOAD_DELAY_MS)
     const after = await load(); // one compacted row
@@ -358,10 +390,10 @@ async function roomPage() {
 }
 
 function table(results: LevelResult[]): string {
-  const head = ["rooms", "server", "clients", "edits", "peer p50", "p90", "p99", "max", "saved p50", "p99", "lost", "cpu %", "KB/room", "connect ms", "storm ms"];
+  const head = ["rooms", "server", "clients", "edits", "peer p50", "p90", "p99", "max", "saved p50", "p99", "lost", "cpu %", "db cpu %", "load lag p99", "KB/room", "connect ms", "storm ms"];
   const rows = results.map((r) => [
     r.rooms, r.target, r.clients, r.edits, r.peer.p50, r.peer.p90, r.peer.p99, r.peer.max,
-    r.saved?.p50 ?? "-", r.saved?.p99 ?? "-", r.lost + (r.unsaved ? ` (+${r.unsaved} unsaved)` : ""), r.cpuPercent, r.rssPerRoomKB, r.connectSyncMs, r.stormMs,
+    r.saved?.p50 ?? "-", r.saved?.p99 ?? "-", r.lost + (r.unsaved ? ` (+${r.unsaved} unsaved)` : ""), r.cpuPercent, r.dbCpuPercent ?? "-", r.loadLag.p99, r.rssPerRoomKB, r.connectSyncMs, r.stormMs,
   ].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");

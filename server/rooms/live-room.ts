@@ -151,6 +151,8 @@ export class LiveRoom {
   /** Another node's committed update was applied since the last "saved" was worked out. */
   private remoteApplied = false;
   private savedSoon = false;
+  /** The rewrite of the log this room was loaded from, while it runs (close waits for it). */
+  private loadedLogRewrite: Promise<void> | null = null;
 
   constructor(
     readonly id: string,
@@ -747,6 +749,27 @@ export class LiveRoom {
     await this.compact({ clearRewrite: true });
   }
 
+  /**
+   * Rewrites the `rows` rows up to `seq` the room was loaded from as `snapshot`, in the
+   * background (the room was opened counting them as one row).
+   */
+  replaceLoadedLog(seq: number, snapshot: Uint8Array, rows: number): void {
+    this.loadedLogRewrite = this.store
+      .replaceUpTo(this.id, seq, snapshot, rows)
+      .then((replaced) => {
+        // Not replaced: something else rewrote the log meanwhile (it is short already).
+        log.info(replaced ? "compacted room log after load" : "room log rewritten elsewhere since load", { room: this.id, rows });
+      })
+      .catch((error: Error) => {
+        // Nothing is lost: the rows are still there, and they count towards the next compaction.
+        this.rowsSinceCompaction += rows;
+        log.error("could not compact room log after load", { room: this.id, reason: error.message.slice(0, 200) });
+      })
+      .finally(() => {
+        this.loadedLogRewrite = null;
+      });
+  }
+
   private async compact(options: { clearRewrite?: boolean } = {}): Promise<void> {
     try {
       const { rowsBefore } = await this.store.compact(this.id, options);
@@ -769,6 +792,7 @@ export class LiveRoom {
     if (this.catchUpTimer) clearTimeout(this.catchUpTimer);
     this.options.bus?.setPresence(this.id, []);
     await this.flush();
+    if (this.loadedLogRewrite) await this.loadedLogRewrite;
     if (this.rewritePending) await this.compact({ clearRewrite: true });
     this.doc.off("update", this.onDocUpdate);
     this.awareness.destroy();

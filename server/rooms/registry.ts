@@ -314,21 +314,14 @@ export class RoomRegistry {
   private async open(roomId: string, attach: (room: LiveRoom) => void): Promise<LiveRoom> {
     const bus = this.options.bus;
     const loaded = await this.store.load(roomId);
-    let rows = loaded.rows;
-    // A long log (or one holding deleted words) is rewritten as one row, from the doc just
-    // loaded, while the room is already open: the snapshot is taken now, before anything
-    // else changes the doc, and replaces exactly the rows it was built from.
-    // (Deleted words pending a rewrite are handled below, once the doc has caught up.)
-    // Started before anything below may rewrite the log (an expired transcript is deleted while
-    // the room opens): started after, it could write back a snapshot still holding those words.
-    if (rows >= this.options.compactionThreshold && !loaded.rewritePending) {
-      const snapshot = Y.encodeStateAsUpdate(loaded.doc);
-      rows = 1;
-      void this.store.replaceUpTo(roomId, loaded.lastSeq, snapshot).catch((error: Error) => {
-        log.error("could not compact room log on load", { room: roomId, reason: error.message.slice(0, 200) });
-      });
-    }
-    const room = new LiveRoom(roomId, loaded.doc, rows, this.store, {
+    // A long log is rewritten as one row once the room is open (the first person does not wait
+    // for it). The snapshot is taken now, from exactly the rows read; the rewrite checks that
+    // they are still there (see replaceUpTo), so deleted words can never come back through it.
+    const rewrite =
+      loaded.rows >= this.options.compactionThreshold && !loaded.rewritePending
+        ? { seq: loaded.lastSeq, rows: loaded.rows, snapshot: Y.encodeStateAsUpdate(loaded.doc) }
+        : null;
+    const room = new LiveRoom(roomId, loaded.doc, rewrite ? 1 : loaded.rows, this.store, {
       compactionThreshold: this.options.compactionThreshold,
       onItemsEdited: this.options.onItemsEdited,
       onEmpty: (r) => this.scheduleUnloadIfEmpty(r),
@@ -348,6 +341,7 @@ export class RoomRegistry {
     this.rooms.set(roomId, room);
     // Words were deleted and the log not yet rewritten (the process stopped in between): the
     // doc has caught up with Postgres above (reconcile), so rewrite from it, after its save.
+    if (rewrite) room.replaceLoadedLog(rewrite.seq, rewrite.snapshot, rewrite.rows);
     if (loaded.rewritePending) {
       void room.rewriteHistory().catch((error: Error) => log.error("could not rewrite a room's history", { room: roomId, reason: error.message.slice(0, 200) }));
     }

@@ -28,6 +28,33 @@ interface Waiting {
   reject(error: Error): void;
 }
 
+/**
+ * A room's whole log in one value: every row as <4-byte length><update>, in sequence order. One
+ * value crosses the wire (and the driver) far faster than 100,000 rows of a few bytes each.
+ */
+const wholeLog = {
+  rows: sql<number>`count(*)::int`.mapWith(Number),
+  lastSeq: sql<number>`coalesce(max(${roomUpdates.seq}), 0)`.mapWith(Number),
+  log: sql<Uint8Array | null>`string_agg(int4send(length(${roomUpdates.update})) || ${roomUpdates.update}, ''::bytea order by ${roomUpdates.seq})`.mapWith(
+    // postgres.js gives a Buffer, PGlite a Uint8Array: both become a plain Uint8Array.
+    (value: Uint8Array | null) => (value ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null),
+  ),
+};
+
+/** The updates in a `wholeLog` value, in order (views into it, not copies). */
+export function splitLog(log: Uint8Array | null): Uint8Array[] {
+  if (!log) return [];
+  const view = new DataView(log.buffer, log.byteOffset, log.byteLength);
+  const updates: Uint8Array[] = [];
+  for (let at = 0; at < log.byteLength; ) {
+    const length = view.getInt32(at);
+    if (length < 0 || at + 4 + length > log.byteLength) throw new Error("the room's log could not be read: a length points past its end");
+    updates.push(log.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return updates;
+}
+
 export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = async () => {}) {
   let queue = new Map<string, Waiting[]>();
   let committing = false;
@@ -39,21 +66,11 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
       queue = new Map();
       const ids = [...batch.keys()].sort();
       try {
-        const seqs = await db.transaction(async (tx) => {
-          // Row locks in one order (by id), so batches from several processes never deadlock.
-          await tx.select({ id: rooms.id }).from(rooms).where(inArray(rooms.id, ids)).orderBy(asc(rooms.id)).for("update");
-          const reserved = await tx
-            .update(rooms)
-            .set({ lastSeq: sql`${rooms.lastSeq} + 1` })
-            .where(inArray(rooms.id, ids))
-            .returning({ id: rooms.id, lastSeq: rooms.lastSeq });
-          const rows = reserved.map((r) => {
-            const updates = batch.get(r.id)!.map((w) => w.update);
-            return { roomId: r.id, seq: r.lastSeq, update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) };
-          });
-          if (rows.length > 0) await tx.insert(roomUpdates).values(rows);
-          return new Map(reserved.map((r) => [r.id, r.lastSeq]));
+        const updates = ids.map((id) => {
+          const waiting = batch.get(id)!;
+          return waiting.length === 1 ? waiting[0]!.update : Y.mergeUpdates(waiting.map((w) => w.update));
         });
+        const seqs = await appendRows(ids, updates);
         await syncToDisk();
         for (const [roomId, waiting] of batch) {
           const seq = seqs.get(roomId);
@@ -69,20 +86,50 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
     committing = false;
   }
 
+  /**
+   * One statement, so one round trip and atomic without BEGIN/COMMIT: lock the rooms' rows in
+   * id order (so batches from several processes never deadlock), reserve each room's next
+   * sequence number, insert the rows. The batch travels as two text parameters (ids, and the
+   * updates in base64) whatever its size, instead of three parameters per row.
+   */
+  async function appendRows(ids: string[], updates: Uint8Array[]): Promise<Map<string, number>> {
+    const encoded = updates.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString("base64")).join(",");
+    const result = await db.execute(sql`
+      with batch as (
+        select b.id::uuid as id, decode(b.update, 'base64') as update
+        from unnest(string_to_array(${ids.join(",")}, ','), string_to_array(${encoded}, ',')) as b(id, update)
+      ),
+      locked as (
+        select r.id from ${rooms} r where r.id in (select id from batch) order by r.id for update
+      ),
+      reserved as (
+        update ${rooms} r set last_seq = r.last_seq + 1 from locked where r.id = locked.id returning r.id, r.last_seq
+      ),
+      inserted as (
+        insert into ${roomUpdates} (room_id, seq, update)
+        select reserved.id, reserved.last_seq, batch.update from reserved join batch on batch.id = reserved.id
+      )
+      select id::text as id, last_seq from reserved`);
+    // postgres.js answers with the rows, PGlite with { rows }.
+    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ id: string; last_seq: string | number }>;
+    return new Map(rows.map((r) => [r.id, Number(r.last_seq)]));
+  }
+
   return {
     /** Applies every row in order into a fresh doc. Yjs updates are idempotent and commutative. */
     async load(roomId: string): Promise<LoadedRoom> {
-      const rows = await db
-        .select({ seq: roomUpdates.seq, update: roomUpdates.update })
+      const [log] = await db
+        .select({
+          ...wholeLog,
+          pending: sql<boolean>`(select ${rooms.historyRewritePending} from ${rooms} where ${rooms.id} = ${roomId})`,
+        })
         .from(roomUpdates)
-        .where(eq(roomUpdates.roomId, roomId))
-        .orderBy(asc(roomUpdates.seq));
-      const [room] = await db.select({ pending: rooms.historyRewritePending }).from(rooms).where(eq(rooms.id, roomId));
+        .where(eq(roomUpdates.roomId, roomId));
       const doc = new Y.Doc();
       doc.transact(() => {
-        for (const row of rows) Y.applyUpdate(doc, row.update);
+        for (const update of splitLog(log?.log ?? null)) Y.applyUpdate(doc, update);
       });
-      return { doc, rows: rows.length, lastSeq: rows.at(-1)?.seq ?? 0, rewritePending: room?.pending === true };
+      return { doc, rows: log?.rows ?? 0, lastSeq: log?.lastSeq ?? 0, rewritePending: log?.pending === true };
     },
 
     /** One row for this room in the next commit; resolves with its sequence number once durable. */
@@ -108,36 +155,47 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
       return db.transaction(async (tx) => {
         await tx.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).for("update");
         if (options.clearRewrite) await tx.update(rooms).set({ historyRewritePending: false }).where(eq(rooms.id, roomId));
-        const rows = await tx
-          .select({ seq: roomUpdates.seq, update: roomUpdates.update })
-          .from(roomUpdates)
-          .where(eq(roomUpdates.roomId, roomId))
-          .orderBy(asc(roomUpdates.seq));
+        const [log] = await tx.select(wholeLog).from(roomUpdates).where(eq(roomUpdates.roomId, roomId));
         // One row is rewritten too: a batch merged from several updates still holds what they deleted.
-        if (rows.length === 0) return { rowsBefore: 0, seq: 0 };
+        if (!log || log.rows === 0) return { rowsBefore: 0, seq: 0 };
         const doc = new Y.Doc();
         doc.transact(() => {
-          for (const row of rows) Y.applyUpdate(doc, row.update);
+          for (const update of splitLog(log.log)) Y.applyUpdate(doc, update);
         });
-        const seq = rows.at(-1)!.seq;
+        const seq = log.lastSeq;
         const snapshot = Y.encodeStateAsUpdate(doc);
         doc.destroy();
         await tx.delete(roomUpdates).where(and(eq(roomUpdates.roomId, roomId), lte(roomUpdates.seq, seq)));
         await tx.insert(roomUpdates).values({ roomId, seq, update: snapshot });
-        return { rowsBefore: rows.length, seq };
+        return { rowsBefore: log.rows, seq };
       });
     },
 
     /**
-     * Replaces every row up to `seq` with `snapshot` (their combined state, already built by the
-     * caller from exactly those rows). Rows added after them are kept.
+     * Replaces every row up to `seq` with `snapshot` (their combined state, built by the caller
+     * from exactly those `rows` rows, read earlier). Rows added after them are kept. It may run
+     * long after the read, so it first checks that those rows are still there, unchanged in
+     * number, and that no deletion is waiting for its rewrite: otherwise a compaction (or a
+     * rewrite that removed deleted words) came in between, and this snapshot could bring back
+     * what it removed. Then it does nothing and returns false.
      */
-    async replaceUpTo(roomId: string, seq: number, snapshot: Uint8Array): Promise<void> {
-      if (seq === 0) return;
-      await db.transaction(async (tx) => {
-        await tx.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).for("update");
+    async replaceUpTo(roomId: string, seq: number, snapshot: Uint8Array, rows: number): Promise<boolean> {
+      if (seq === 0) return false;
+      return db.transaction(async (tx) => {
+        const [room] = await tx
+          .select({ pending: rooms.historyRewritePending })
+          .from(rooms)
+          .where(eq(rooms.id, roomId))
+          .for("update");
+        if (!room || room.pending) return false;
+        const [now] = await tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(roomUpdates)
+          .where(and(eq(roomUpdates.roomId, roomId), lte(roomUpdates.seq, seq)));
+        if (Number(now?.n ?? 0) !== rows) return false;
         await tx.delete(roomUpdates).where(and(eq(roomUpdates.roomId, roomId), lte(roomUpdates.seq, seq)));
         await tx.insert(roomUpdates).values({ roomId, seq, update: snapshot });
+        return true;
       });
     },
 
