@@ -6,7 +6,7 @@
  *
  *   npm run bench              levels 100, 500, 1000, … until saturation
  *   npm run bench -- --quick   two small levels and a short history: under two minutes
- *   options: --levels=100,500  --seconds=20  --history=100000
+ *   options: --levels=100,500  --seconds=20  --history=100000  --storm=3000
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -207,7 +207,14 @@ interface LevelResult {
   saturated: boolean;
 }
 
-async function runLevel(kind: "mend" | "relay", roomCount: number, people: People | null): Promise<LevelResult> {
+/** Only the reconnect storm: everyone connects, drops, and comes back at once (no editing). */
+async function stormOnly(kind: "mend" | "relay", clientCount: number): Promise<{ clients: number; connectSyncMs: number; stormMs: number }> {
+  const roomCount = Math.ceil(clientCount / (2 + THERAPIST_SHARE));
+  const r = await runLevel(kind, roomCount, null, true);
+  return { clients: r.clients, connectSyncMs: r.connectSyncMs, stormMs: r.stormMs };
+}
+
+async function runLevel(kind: "mend" | "relay", roomCount: number, people: People | null, stormOnly = false): Promise<LevelResult> {
   const target = await start(kind);
   try {
     const base = `http://127.0.0.1:${target.port}`;
@@ -233,6 +240,16 @@ async function runLevel(kind: "mend" | "relay", roomCount: number, people: Peopl
     const t0 = performance.now();
     await Promise.all(all.map((c) => c.connect()));
     const connectSyncMs = performance.now() - t0;
+    if (stormOnly) {
+      for (const c of all) c.close();
+      await sleep(500);
+      const s0 = performance.now();
+      await Promise.all(all.map((c) => c.connect()));
+      const stormMs = performance.now() - s0;
+      for (const c of all) c.close();
+      const none = { p50: null, p90: null, p99: null, max: null };
+      return { target: kind, rooms: roomCount, clients: all.length, edits: 0, peer: none, saved: null, lost: 0, unsaved: null, cpuPercent: null, dbCpuPercent: null, loadLag: { p99: null, max: null }, rssPerRoomKB: null, rssPerClientKB: null, connectSyncMs: Math.round(connectSyncMs), stormMs: Math.round(stormMs), saturated: false };
+    }
     await pool(loadRooms, 50, (r) => r.prepare(who?.ana.id ?? "bench"));
 
     // Only partners type (2 per room, 2 edits a second each); therapists watch.
@@ -430,6 +447,15 @@ async function main() {
   const lastOk = (kind: "mend" | "relay") => Math.max(0, ...results.filter((r) => r.target === kind && !r.saturated).map((r) => r.rooms));
   console.log(`largest level within p99 ≤ ${P99_LIMIT_MS} ms and nothing lost: Mend ${lastOk("mend")} rooms, relay ${lastOk("relay")} rooms`);
 
+  const stormClients = Number(args.storm ?? (quick ? 300 : 3_000));
+  const storm: Record<string, { clients: number; connectSyncMs: number; stormMs: number }> = {};
+  for (const kind of ["relay", "mend"] as const) {
+    process.stdout.write(`\n${kind}: ${stormClients} clients connect, drop and reconnect at once… `);
+    storm[kind] = await stormOnly(kind, stormClients);
+    process.stdout.write(`connected and synced in ${storm[kind]!.connectSyncMs} ms; all resynced in ${storm[kind]!.stormMs} ms`);
+  }
+  console.log("");
+
   process.stdout.write(`\ncold load of a room with ${historySize} updates… `);
   const cold = await coldLoad(historySize);
   console.log(`${cold.coldLoadMs} ms; after compaction ${cold.compactedLoadMs} ms`);
@@ -445,6 +471,7 @@ async function main() {
     { name: "RSS per active room ≤ 150 KB (at 500 rooms or more)", met: (() => { const big = results.filter((r) => r.target === "mend" && r.rooms >= 500); return big.length === 0 ? null : big.every((r) => (r.rssPerRoomKB ?? Infinity) <= 150); })() },
     { name: `cold load of ${historySize} updates ≤ 200 ms`, met: cold.coldLoadMs <= 200 },
     { name: "compacted room load ≤ 50 ms", met: cold.compactedLoadMs <= 50 },
+    { name: `${storm.mend!.clients} clients reconnecting at once all resynced within 5 s`, met: storm.mend!.clients >= 3_000 ? storm.mend!.stormMs <= 5_000 : null },
     { name: "room page ≤ 250 KB gzip and ≤ 1 s", met: "skipped" in page ? null : page.jsGzipKB! <= 250 && page.syncedInteractiveMs <= 1000 },
   ];
   console.log("\ntargets:");
@@ -452,7 +479,7 @@ async function main() {
 
   mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
   const file = path.join(ROOT, "bench/results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, seconds, database: baseDatabaseUrl ? "postgres" : "pglite", pinned: canPin, cpus: cpus().length, levels: results, ratios, cold, page, targets }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, seconds, database: baseDatabaseUrl ? "postgres" : "pglite", pinned: canPin, cpus: cpus().length, levels: results, ratios, storm, cold, page, targets }, null, 2));
   console.log(`\nwritten to ${path.relative(ROOT, file)}`);
 }
 

@@ -63,13 +63,17 @@ export interface UpgradeDeps {
 export function createUpgradeRouter(deps: UpgradeDeps) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
-  async function authenticate(req: IncomingMessage, socket: Duplex): Promise<string | null> {
+  /**
+   * The signed-in user (their session decrypts), or null once refused. `accountChecked`: the
+   * caller looks the account up itself (a room membership is found only for an existing one).
+   */
+  async function authenticate(req: IncomingMessage, socket: Duplex, accountChecked = false): Promise<string | null> {
     if (!sameOrigin(req, deps.appUrl)) {
       refuseUpgrade(socket, 403, "forbidden", "Cross-site connections are not allowed.");
       return null;
     }
     const session = await readSession(req.headers.cookie, deps.secret);
-    if (!session || !(await deps.accounts.findById(session.userId))) {
+    if (!session || (!accountChecked && !(await deps.accounts.findById(session.userId)))) {
       refuseUpgrade(socket, 401, "unauthenticated", "Please sign in first.");
       return null;
     }
@@ -93,11 +97,13 @@ export function createUpgradeRouter(deps: UpgradeDeps) {
           refuseUpgrade(socket, 404, "not_found", "There is no room at this address.");
           return;
         }
-        const userId = await authenticate(req, socket);
+        const userId = await authenticate(req, socket, true);
         if (!userId) return;
+        // One query when all is well: a membership exists only for an existing account.
         const member = await deps.rooms.member(roomId, userId);
         if (!member) {
-          refuseUpgrade(socket, 403, "forbidden", "You are not a member of this room.");
+          if (!(await deps.accounts.findById(userId))) refuseUpgrade(socket, 401, "unauthenticated", "Please sign in first.");
+          else refuseUpgrade(socket, 403, "forbidden", "You are not a member of this room.");
           return;
         }
         const release = await deps.registry.reserve(roomId, userId);

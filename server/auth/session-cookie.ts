@@ -36,15 +36,34 @@ function joinChunks(cookies: Map<string, string>, name: string): string | undefi
   return chunks.length > 0 ? chunks.join("") : undefined;
 }
 
+/**
+ * Tokens this process has already decrypted, until they expire. Decrypting one (a key derived
+ * with HKDF, then AES-GCM) is most of what a websocket upgrade costs, and a reconnecting client
+ * sends the same token again. Only tokens that decrypted are kept; the account is still looked
+ * up on every upgrade (a deleted account gets no more connections).
+ */
+const decoded = new Map<string, { userId: string; expiresAt: number }>();
+const MAX_DECODED = 10_000;
+
 /** The signed-in user, or null for no cookie, a forged, expired or undecodable one. */
 export async function readSession(cookieHeader: string | undefined, secret: string): Promise<SessionIdentity | null> {
   const cookies = parseCookies(cookieHeader);
   for (const name of SESSION_COOKIE_NAMES) {
     const token = joinChunks(cookies, name);
     if (!token) continue;
+    const key = `${name}\n${token}`;
+    const known = decoded.get(key);
+    if (known && known.expiresAt > Date.now()) return { userId: known.userId };
+    decoded.delete(key);
     try {
       const payload = await decode({ token, secret, salt: name });
-      if (payload && typeof payload.sub === "string") return { userId: payload.sub };
+      if (payload && typeof payload.sub === "string") {
+        if (typeof payload.exp === "number") {
+          if (decoded.size >= MAX_DECODED) decoded.clear();
+          decoded.set(key, { userId: payload.sub, expiresAt: payload.exp * 1000 });
+        }
+        return { userId: payload.sub };
+      }
     } catch {
       /* not ours or tampered with */
     }

@@ -9,7 +9,7 @@ import { CloseCode } from "@/app/lib/wire";
 import { api, newPerson, signInRaw, waitFor } from "../helpers/http";
 import { roomScene } from "../helpers/scene";
 import { startServer, type TestServer } from "../helpers/server";
-import { connectY } from "../helpers/yjs-client";
+import { connectY, expectUpgradeRefused, yjsUrl } from "../helpers/yjs-client";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -61,6 +61,8 @@ describe("data rights", () => {
 
     // The old session opens nothing; the account is gone.
     expect((await api(server.url, "GET", "/api/rooms", { cookie: ben.cookie })).status).toBe(401);
+    // Its live connections too, though the server decrypted this very token moments ago.
+    expect(await expectUpgradeRefused(yjsUrl(server.url, s.roomId), { cookie: ben.cookie })).toBe(401);
     expect((await signInRaw(server.url, ben.email, ben.password)).session).toBeUndefined();
     // Ana keeps the room and the agreement; Ben is no longer in it.
     const rooms = await api(server.url, "GET", "/api/rooms", { cookie: ana.cookie });
