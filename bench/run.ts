@@ -447,14 +447,15 @@ async function main() {
   const lastOk = (kind: "mend" | "relay") => Math.max(0, ...results.filter((r) => r.target === kind && !r.saturated).map((r) => r.rooms));
   console.log(`largest level within p99 ≤ ${P99_LIMIT_MS} ms and nothing lost: Mend ${lastOk("mend")} rooms, relay ${lastOk("relay")} rooms`);
 
-  const stormClients = Number(args.storm ?? (quick ? 300 : 3_000));
+  // Left out of quick mode (it would take it past two minutes) unless asked for.
+  const stormClients = Number(args.storm ?? (quick ? 0 : 3_000));
   const storm: Record<string, { clients: number; connectSyncMs: number; stormMs: number }> = {};
-  for (const kind of ["relay", "mend"] as const) {
+  for (const kind of stormClients > 0 ? (["relay", "mend"] as const) : []) {
     process.stdout.write(`\n${kind}: ${stormClients} clients connect, drop and reconnect at once… `);
     storm[kind] = await stormOnly(kind, stormClients);
     process.stdout.write(`connected and synced in ${storm[kind]!.connectSyncMs} ms; all resynced in ${storm[kind]!.stormMs} ms`);
   }
-  console.log("");
+  if (stormClients > 0) console.log("");
 
   process.stdout.write(`\ncold load of a room with ${historySize} updates… `);
   const cold = await coldLoad(historySize);
@@ -471,7 +472,7 @@ async function main() {
     { name: "RSS per active room ≤ 150 KB (at 500 rooms or more)", met: (() => { const big = results.filter((r) => r.target === "mend" && r.rooms >= 500); return big.length === 0 ? null : big.every((r) => (r.rssPerRoomKB ?? Infinity) <= 150); })() },
     { name: `cold load of ${historySize} updates ≤ 200 ms`, met: cold.coldLoadMs <= 200 },
     { name: "compacted room load ≤ 50 ms", met: cold.compactedLoadMs <= 50 },
-    { name: `${storm.mend!.clients} clients reconnecting at once all resynced within 5 s`, met: storm.mend!.clients >= 3_000 ? storm.mend!.stormMs <= 5_000 : null },
+    { name: "3,000 clients reconnecting at once all resynced within 5 s", met: storm.mend && storm.mend.clients >= 3_000 ? storm.mend.stormMs <= 5_000 : null },
     { name: "room page ≤ 250 KB gzip and ≤ 1 s", met: "skipped" in page ? null : page.jsGzipKB! <= 250 && page.syncedInteractiveMs <= 1000 },
   ];
   console.log("\ntargets:");
