@@ -92,11 +92,12 @@ export function createUpgradeRouter(deps: UpgradeDeps) {
         return;
       }
       if (pathname.startsWith("/yjs/")) {
-        const roomId = decodeURIComponent(pathname.slice("/yjs/".length));
-        if (!roomIdSchema.safeParse(roomId).success) {
+        const parsed = roomIdSchema.safeParse(decodeURIComponent(pathname.slice("/yjs/".length)));
+        if (!parsed.success) {
           refuseUpgrade(socket, 404, "not_found", "There is no room at this address.");
           return;
         }
+        const roomId = parsed.data;
         const userId = await authenticate(req, socket, true);
         if (!userId) return;
         // One query when all is well: a membership exists only for an existing account.

@@ -54,8 +54,9 @@ export async function acceptInviteAction(token: string): Promise<ActionResult> {
 export async function listInvitesAction(
   roomId: string,
 ): Promise<ActionResult<{ invites: Array<{ id: string; role: "partner" | "therapist"; expiresAt: string }> }>> {
-  if (!roomIdSchema.safeParse(roomId).success) return { ok: false, error: "That is not a room you are in." };
-  return asUser(async (userId) => ({ ok: true as const, invites: await getRuntime().invites.listPending(roomId, userId) }));
+  const id = roomIdSchema.safeParse(roomId);
+  if (!id.success) return { ok: false, error: "That is not a room you are in." };
+  return asUser(async (userId) => ({ ok: true as const, invites: await getRuntime().invites.listPending(id.data, userId) }));
 }
 
 export async function revokeInviteAction(roomId: string, inviteId: string): Promise<ActionResult> {

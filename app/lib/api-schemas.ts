@@ -40,7 +40,11 @@ export const createRoomSchema = z.object({
 
 export const createInviteSchema = z.object({ role: z.enum(["partner", "therapist"]) });
 
-export const roomIdSchema = z.uuid();
+/**
+ * Room ids are compared as strings in memory (live rooms, presence, socket.io rooms) but as
+ * uuids by PostgreSQL, which ignores case: one spelling only, or one room could be open twice.
+ */
+export const roomIdSchema = z.uuid().transform((id) => id.toLowerCase());
 
 /** 32 random bytes in base64url: 43 characters. */
 export const inviteTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);

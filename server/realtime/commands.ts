@@ -3,6 +3,7 @@
  * `{ ok: false, error: { code, message } }`. Shared by the server and typed clients.
  */
 import { z } from "zod";
+import { roomIdSchema } from "@/app/lib/api-schemas";
 import { AGENDA_TEXT_MAX_LENGTH } from "@/app/lib/room-doc";
 import { EXERCISE_MODES, TIME_OUT_MINUTES, TIMER_SECONDS, TOPIC_MAX_LENGTH } from "@/app/lib/exercise";
 import { HARD_LIMITS } from "@/app/lib/write-policy";
@@ -59,26 +60,26 @@ export const exerciseEventSchema = z.discriminatedUnion("type", [
 export type ExerciseCommand = z.infer<typeof exerciseEventSchema>;
 
 export const commandSchemas = {
-  "room:join": z.object({ roomId: z.uuid() }).strict(),
-  "room:leave": z.object({ roomId: z.uuid() }).strict(),
+  "room:join": z.object({ roomId: roomIdSchema }).strict(),
+  "room:leave": z.object({ roomId: roomIdSchema }).strict(),
   /** Agree to an item's wording, named by the hash of the content one read. */
-  "agreement:consent": z.object({ roomId: z.uuid(), itemId, hash: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
-  "agreement:withdraw": z.object({ roomId: z.uuid(), itemId }).strict(),
-  "agreement:start-review": z.object({ roomId: z.uuid(), itemId }).strict(),
-  "agreement:review": z.object({ roomId: z.uuid(), itemId, decision: z.enum(["keep", "retire"]) }).strict(),
-  "agreement:comment": z.object({ roomId: z.uuid(), itemId, text: z.string().trim().min(1, "Please write something first.").max(1000, "Please keep a comment under 1,000 characters.") }).strict(),
-  "agreement:delete-comment": z.object({ roomId: z.uuid(), commentId: z.uuid() }).strict(),
-  "agreement:propose-signing": z.object({ roomId: z.uuid() }).strict(),
-  "agreement:cancel-signing": z.object({ roomId: z.uuid() }).strict(),
+  "agreement:consent": z.object({ roomId: roomIdSchema, itemId, hash: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+  "agreement:withdraw": z.object({ roomId: roomIdSchema, itemId }).strict(),
+  "agreement:start-review": z.object({ roomId: roomIdSchema, itemId }).strict(),
+  "agreement:review": z.object({ roomId: roomIdSchema, itemId, decision: z.enum(["keep", "retire"]) }).strict(),
+  "agreement:comment": z.object({ roomId: roomIdSchema, itemId, text: z.string().trim().min(1, "Please write something first.").max(1000, "Please keep a comment under 1,000 characters.") }).strict(),
+  "agreement:delete-comment": z.object({ roomId: roomIdSchema, commentId: z.uuid() }).strict(),
+  "agreement:propose-signing": z.object({ roomId: roomIdSchema }).strict(),
+  "agreement:cancel-signing": z.object({ roomId: roomIdSchema }).strict(),
   /** Sign the proposed version (named by its hash), confirming one's password. */
-  "agreement:sign": z.object({ roomId: z.uuid(), hash: z.string().regex(/^[0-9a-f]{64}$/), password: z.string().min(1).max(256) }).strict(),
+  "agreement:sign": z.object({ roomId: roomIdSchema, hash: z.string().regex(/^[0-9a-f]{64}$/), password: z.string().min(1).max(256) }).strict(),
   /** The therapist witnesses a signed version, confirming their password. */
-  "agreement:witness": z.object({ roomId: z.uuid(), version: z.number().int().min(1), password: z.string().min(1).max(256) }).strict(),
+  "agreement:witness": z.object({ roomId: roomIdSchema, version: z.number().int().min(1), password: z.string().min(1).max(256) }).strict(),
   /** Ask to be told (`dashboard:changed { roomId }`) when one of one's rooms changes. */
   "dashboard:watch": z.object({}).strict(),
   /** Everything in speak and listen: the server checks it against the state machine. */
-  "exercise:act": z.object({ roomId: z.uuid(), event: exerciseEventSchema }).strict(),
-  "agenda:remove": z.object({ roomId: z.uuid(), entryId: z.uuid() }).strict(),
+  "exercise:act": z.object({ roomId: roomIdSchema, event: exerciseEventSchema }).strict(),
+  "agenda:remove": z.object({ roomId: roomIdSchema, entryId: z.uuid() }).strict(),
 };
 
 export type CommandName = keyof typeof commandSchemas;

@@ -180,7 +180,8 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
      * what it removed. Then it does nothing and returns false.
      */
     async replaceUpTo(roomId: string, seq: number, snapshot: Uint8Array, rows: number): Promise<boolean> {
-      if (seq === 0) return false;
+      // A rewrite leaves one row: a count of one could not tell a rewritten log from the one read.
+      if (seq === 0 || rows < 2) return false;
       return db.transaction(async (tx) => {
         const [room] = await tx
           .select({ pending: rooms.historyRewritePending })

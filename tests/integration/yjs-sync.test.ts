@@ -82,6 +82,19 @@ describe("co-editing", () => {
     ben.close();
   });
 
+  it("a room's address in capitals opens the same live room, not a second copy of it", async () => {
+    const { a, b, roomId } = await pairedRoom(server.url);
+    const ana = await connectY(server.url, roomId, a.cookie);
+    const ben = await connectY(server.url, roomId.toUpperCase(), b.cookie);
+    addAgreementItem(ana.doc, { id: "same", createdBy: a.id, commitment: "from Ana" });
+    addAgreementItem(ben.doc, { id: "room", createdBy: b.id, commitment: "from Ben" });
+    await waitFor(() => findAgreementItem(ana.doc, "room") && findAgreementItem(ben.doc, "same"), "each sees the other's item live");
+    await ana.waitSaved();
+    await ben.waitSaved();
+    ana.close();
+    ben.close();
+  });
+
   it("works with y-websocket's own client provider", async () => {
     const { a, b, roomId } = await pairedRoom(server.url);
     class CookieWebSocket extends WebSocket {

@@ -12,7 +12,10 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
   const user = await currentUser();
   if (!user) redirect(`/signin?next=${encodeURIComponent(`/rooms/${roomId}`)}`);
   const runtime = getRuntime();
-  const me = roomIdSchema.safeParse(roomId).success ? await runtime.rooms.member(roomId, user.id) : null;
+  const id = roomIdSchema.safeParse(roomId);
+  // One spelling of each room's address (its id in lower case), as everywhere on the server.
+  if (id.success && id.data !== roomId) redirect(`/rooms/${id.data}`);
+  const me = id.success ? await runtime.rooms.member(roomId, user.id) : null;
   if (!me) {
     return (
       <div className="card mx-auto max-w-md space-y-3">
