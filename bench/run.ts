@@ -207,6 +207,17 @@ interface LevelResult {
   saturated: boolean;
 }
 
+/** Everyone drops and comes back at the same moment: ms until all have resynced (then they leave). */
+async function reconnectStorm(all: LoadClient[]): Promise<number> {
+  for (const c of all) c.close();
+  await sleep(500);
+  const s0 = performance.now();
+  await Promise.all(all.map((c) => c.connect()));
+  const stormMs = performance.now() - s0;
+  for (const c of all) c.close();
+  return stormMs;
+}
+
 /** Only the reconnect storm: everyone connects, drops, and comes back at once (no editing). */
 async function stormOnly(kind: "mend" | "relay", clientCount: number): Promise<{ clients: number; connectSyncMs: number; stormMs: number }> {
   const roomCount = Math.ceil(clientCount / (2 + THERAPIST_SHARE));
@@ -241,12 +252,7 @@ async function runLevel(kind: "mend" | "relay", roomCount: number, people: Peopl
     await Promise.all(all.map((c) => c.connect()));
     const connectSyncMs = performance.now() - t0;
     if (stormOnly) {
-      for (const c of all) c.close();
-      await sleep(500);
-      const s0 = performance.now();
-      await Promise.all(all.map((c) => c.connect()));
-      const stormMs = performance.now() - s0;
-      for (const c of all) c.close();
+      const stormMs = await reconnectStorm(all);
       const none = { p50: null, p90: null, p99: null, max: null };
       return { target: kind, rooms: roomCount, clients: all.length, edits: 0, peer: none, saved: null, lost: 0, unsaved: null, cpuPercent: null, dbCpuPercent: null, loadLag: { p99: null, max: null }, rssPerRoomKB: null, rssPerClientKB: null, connectSyncMs: Math.round(connectSyncMs), stormMs: Math.round(stormMs), saturated: false };
     }
@@ -277,13 +283,7 @@ async function runLevel(kind: "mend" | "relay", roomCount: number, people: Peopl
     const unsaved = kind === "mend" ? editors.reduce((n, c) => n + c.unsaved(), 0) : null;
     const rss = rssBytes(target.pid);
 
-    // The reconnect storm: everyone drops and comes back at the same moment.
-    for (const c of all) c.close();
-    await sleep(500);
-    const s0 = performance.now();
-    await Promise.all(all.map((c) => c.connect()));
-    const stormMs = performance.now() - s0;
-    for (const c of all) c.close();
+    const stormMs = await reconnectStorm(all);
 
     const p99 = percentile(recorder.peer, 99);
     return {

@@ -5,9 +5,29 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { addAgreementItem, commitmentText, findAgreementItem, readAgreement } from "@/app/lib/room-doc";
-import { pairedRoom, signIn, waitFor } from "../helpers/http";
-import { startServer, startServerExpectingFailure, TEST_DB } from "../helpers/server";
+import { pairedRoom, type Person, signIn, waitFor } from "../helpers/http";
+import { startServer, startServerExpectingFailure, TEST_DB, type TestServer } from "../helpers/server";
 import { connectY } from "../helpers/yjs-client";
+
+/** Twelve commitments, each saved before the next: one commit (one row) per edit. */
+async function writeTwelveRows(url: string, roomId: string, a: Person) {
+  const ana = await connectY(url, roomId, a.cookie);
+  for (let i = 0; i < 12; i++) {
+    addAgreementItem(ana.doc, { id: `c${i}`, createdBy: a.id, commitment: `commitment ${i}` });
+    await ana.waitSaved();
+  }
+  return ana;
+}
+
+/** After the room unloads, it loads back from its log with all twelve; then the server goes. */
+async function expectLoadsBackIntact(server: TestServer, roomId: string, a: Person): Promise<void> {
+  await waitFor(() => server.logs().includes(`room unloaded room=${roomId}`), "unload after the last member left");
+  const again = await connectY(server.url, roomId, a.cookie);
+  expect(readAgreement(again.doc).map((i) => i.commitment)).toEqual(Array.from({ length: 12 }, (_, i) => `commitment ${i}`));
+  again.close();
+  await server.stop();
+  await server.database.drop();
+}
 
 describe("durability", () => {
   it("SIGKILL right after 'Saved' loses nothing: the edits are there after a restart", async () => {
@@ -56,34 +76,20 @@ describe("durability", () => {
   it("compacts a long update log into one snapshot and loads it back intact", async () => {
     const server = await startServer({ env: { COMPACTION_THRESHOLD: "5" } });
     const { a, roomId } = await pairedRoom(server.url);
-    const ana = await connectY(server.url, roomId, a.cookie);
-    for (let i = 0; i < 12; i++) {
-      addAgreementItem(ana.doc, { id: `c${i}`, createdBy: a.id, commitment: `commitment ${i}` });
-      await ana.waitSaved(); // one commit (one row) per edit
-    }
+    const ana = await writeTwelveRows(server.url, roomId, a);
     await waitFor(() => server.logs().includes("compacted room log"), "compaction");
     if (TEST_DB === "postgres") {
       const [row] = await server.database.sql!`select count(*)::int as n from room_updates where room_id = ${roomId}`;
       expect(row!.n).toBeLessThan(6);
     }
     ana.close();
-    await waitFor(() => server.logs().includes(`room unloaded room=${roomId}`), "unload after the last member left");
-    const again = await connectY(server.url, roomId, a.cookie);
-    expect(readAgreement(again.doc).map((i) => i.commitment)).toEqual(Array.from({ length: 12 }, (_, i) => `commitment ${i}`));
-    again.close();
-    await server.stop();
-    await server.database.drop();
+    await expectLoadsBackIntact(server, roomId, a);
   });
   it("a long log found at load is rewritten as one row after the room is open, and loads back intact", async () => {
     // Written by a server that does not compact (as after an interrupted compaction)…
     const first = await startServer({ env: { COMPACTION_THRESHOLD: "1000" } });
     const { a, roomId } = await pairedRoom(first.url);
-    const ana = await connectY(first.url, roomId, a.cookie);
-    for (let i = 0; i < 12; i++) {
-      addAgreementItem(ana.doc, { id: `c${i}`, createdBy: a.id, commitment: `commitment ${i}` });
-      await ana.waitSaved();
-    }
-    ana.close();
+    (await writeTwelveRows(first.url, roomId, a)).close();
     expect(await first.stop()).toBe(0);
     // …and opened by one that keeps logs under 5 rows.
     const server = await startServer({ database: first.database, env: { COMPACTION_THRESHOLD: "5" } });
@@ -95,12 +101,7 @@ describe("durability", () => {
       expect(row!.n).toBe(1);
     }
     opened.close();
-    await waitFor(() => server.logs().includes(`room unloaded room=${roomId}`), "unload after the last member left");
-    const again = await connectY(server.url, roomId, a.cookie);
-    expect(readAgreement(again.doc).map((i) => i.commitment)).toEqual(Array.from({ length: 12 }, (_, i) => `commitment ${i}`));
-    again.close();
-    await server.stop();
-    await server.database.drop();
+    await expectLoadsBackIntact(server, roomId, a);
   });
 });
 
