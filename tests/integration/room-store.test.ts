@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import * as Y from "yjs";
 import { type OpenDatabase, openDatabase } from "@/db/client";
 import { roomUpdates, rooms, users } from "@/db/schema";
-import { createRoomStore, type RoomStore, splitLog } from "@/server/rooms/room-store";
+import { applyLog, createRoomStore, type RoomStore } from "@/server/rooms/room-store";
 import { createTestDatabase, type TestDatabase } from "../helpers/server";
 
 let testDb: TestDatabase;
@@ -114,11 +114,24 @@ it("a damaged row makes the load fail plainly instead of opening the room withou
   await expect(store.load(roomId)).rejects.toThrow();
 });
 
-it("splitLog refuses a length that points past the end of the log", () => {
-  const log = new Uint8Array([0, 0, 0, 2, 7, 7, 0, 0, 0, 9, 1]);
-  expect(() => splitLog(log)).toThrow(/past its end/);
-  expect(splitLog(log.subarray(0, 6))).toEqual([new Uint8Array([7, 7])]);
-  expect(splitLog(null)).toEqual([]);
+it("applyLog applies a log row by row, and refuses one whose lengths do not match its updates", () => {
+  const source = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  source.on("update", (u: Uint8Array) => updates.push(u));
+  source.getText("t").insert(0, "ab");
+  source.getText("t").insert(2, "c");
+  // The shape `wholeLog` reads: <4-byte length><update> per row.
+  const framed = (parts: Uint8Array[]) =>
+    new Uint8Array(Buffer.concat(parts.flatMap((u) => [Buffer.from([0, 0, 0, u.byteLength]), Buffer.from(u)])));
+  const doc = new Y.Doc();
+  expect(applyLog(doc, framed(updates))).toBe(2);
+  expect(doc.getText("t").toString()).toBe("abc");
+  expect(applyLog(new Y.Doc(), null)).toBe(0);
+  // A length that points past the end, and one that is longer than its update.
+  const whole = framed(updates);
+  expect(() => applyLog(new Y.Doc(), whole.subarray(0, whole.byteLength - 1))).toThrow(/past its end/);
+  const padded = framed([new Uint8Array([...updates[0]!, 0])]);
+  expect(() => applyLog(new Y.Doc(), padded)).toThrow(/does not end where its length says/);
 });
 
 it("appends to many rooms in one commit, each with its own next sequence number; a room that is gone is told so", async () => {
