@@ -6,7 +6,7 @@
  *
  *   npm run bench              levels 100, 500, 1000, … until saturation
  *   npm run bench -- --quick   two small levels and a short history: under two minutes
- *   options: --levels=100,500  --seconds=20  --history=100000  --storm=3000  --repeat=3
+ *   options: --levels=100,500  --seconds=20  --warmup=8  --history=100000  --storm=3000  --repeat=3
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,6 +28,10 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/
 const quick = "quick" in args;
 const levels = args.levels ? args.levels.split(",").map(Number) : quick ? [50, 200] : [100, 500, 1000, 1500, 2000, 3000];
 const seconds = Number(args.seconds ?? (quick ? 8 : 20));
+// Typing before the measured window. At 1,000 rooms Mend needs about five seconds after every
+// room's first edits arrive at once (its commits and event loop are slow until then), a start no
+// steady load has; the relay gets the same warm-up.
+const warmupSeconds = Number(args.warmup ?? (quick ? 3 : 8));
 const historySize = Number(args.history ?? (quick ? 5_000 : 100_000));
 // Runs of each server per level; verdicts use the median run (this machine is noisy: the same
 // server's p99 at 1,000 rooms has ranged over 2x between runs minutes apart).
@@ -275,7 +279,7 @@ async function runLevel(kind: "mend" | "relay", roomCount: number, people: Peopl
     // Only partners type (2 per room, 2 edits a second each); therapists watch.
     const editors = loadRooms.flatMap((r) => r.clients.slice(0, 2));
     for (const c of editors) c.startEditing(EDITS_PER_SECOND);
-    await sleep(3_000);
+    await sleep(warmupSeconds * 1000);
     recorder.reset();
     const editsBefore = editors.reduce((n, c) => n + c.edits.length, 0);
     const usesPostgres = target.databaseUrl !== undefined;
@@ -451,7 +455,7 @@ function table(results: LevelResult[]): string {
 async function main() {
   const { buildIfNeeded } = (await import(path.join(ROOT, "scripts/start.mjs"))) as { buildIfNeeded(): void };
   buildIfNeeded();
-  console.log(`Mend benchmark: ${quick ? "quick, " : ""}levels ${levels.join(", ")} rooms × 2 partners (+ a therapist in 1 room of 10), ${EDITS_PER_SECOND} edits/s each, ${seconds} s measured per level`);
+  console.log(`Mend benchmark: ${quick ? "quick, " : ""}levels ${levels.join(", ")} rooms × 2 partners (+ a therapist in 1 room of 10), ${EDITS_PER_SECOND} edits/s each, ${warmupSeconds} s of warm-up and ${seconds} s measured per level`);
   console.log(`database: ${baseDatabaseUrl ? "PostgreSQL (a fresh database per run)" : "PGlite (embedded)"}; cores pinned: ${canPin ? "server 0, load 1" : "no (taskset missing or one core)"}\n`);
   const results: LevelResult[] = [];
   const saturated = { mend: false, relay: false };

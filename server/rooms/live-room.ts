@@ -22,6 +22,7 @@ import { canWriteDraft, type DraftName } from "@/app/lib/exercise";
 import { policyContext, reconcileStatuses } from "./agreement-status";
 import { docExerciseState } from "./exercise-doc";
 import { inspectUpdate } from "./update-inspector";
+import { applyUpdateYoung } from "./young-apply";
 import type { ClusterMessage, NodeMember, Owners } from "../cluster/messages";
 import { PRESENCE_TTL_MS, type RoomBus } from "../cluster/room-bus";
 
@@ -181,7 +182,10 @@ export class LiveRoom {
       this.scheduleSavedAfterRemote();
       return;
     }
-    this.pending.push(update);
+    // A new array for a new batch, not a push into the last one: that one may be old by now,
+    // and would keep this update alive until a full collection (see young-apply.ts).
+    if (this.pending.length === 0) this.pending = [update];
+    else this.pending.push(update);
     this.pendingBytes += update.byteLength;
     this.scheduleFlush();
     if (!(origin instanceof Connection)) this.options.onChanged?.(this.id);
@@ -329,7 +333,7 @@ export class LiveRoom {
   private applyRemote(seq: number, update: Uint8Array, owners: Owners): void {
     if (this.closed) return;
     for (const [client, userId] of owners) if (!this.clientOwners.has(client)) this.clientOwners.set(client, userId);
-    Y.applyUpdate(this.doc, update, REMOTE);
+    applyUpdateYoung(this.doc, update, REMOTE);
     this.markSeq(seq);
   }
 
@@ -579,7 +583,7 @@ export class LiveRoom {
     for (const client of inspection.clients) this.clientOwners.set(client, writer.userId);
     if (inspection.changes.some((c) => c.topLevel || c.path[0] === "reviewDate")) this.options.onChanged?.(this.id);
     try {
-      Y.applyUpdate(this.doc, inspection.update, conn);
+      applyUpdateYoung(this.doc, inspection.update, conn);
     } finally {
       // Even if applying stopped half-way: an edit to an item clears consents to its earlier wording.
       const touched = inspection.changes.flatMap((c) => (c.section === "agreementItems" && c.itemId ? [c.itemId] : []));
