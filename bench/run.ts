@@ -36,6 +36,12 @@ const historySize = Number(args.history ?? (quick ? 5_000 : 100_000));
 // Runs of each server per level; verdicts use the median run (this machine is noisy: the same
 // server's p99 at 1,000 rooms has ranged over 2x between runs minutes apart).
 const repeat = Math.max(1, Number(args.repeat ?? (quick ? 1 : 3)));
+/** The middle value (the mean of the two middle ones for an even count); null counts as worst. */
+function median(values: Array<number | null | undefined>): number {
+  const sorted = values.map((v) => v ?? Infinity).sort((a, b) => a - b);
+  const mid = (sorted.length - 1) / 2;
+  return (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2;
+}
 /** Samples of the cold load (each a room of its own with the same history). */
 const coldSamples = quick ? 1 : 3;
 const EDITS_PER_SECOND = 2;
@@ -115,8 +121,10 @@ async function start(kind: "mend" | "relay", reuse?: { dataDir?: string; databas
   if (process.env.BENCH_SERVER_OUTPUT) {
     mkdirSync(process.env.BENCH_SERVER_OUTPUT, { recursive: true });
     const file = createWriteStream(path.join(process.env.BENCH_SERVER_OUTPUT, `${kind}-${child.pid}.log`));
-    child.stdout!.pipe(file);
-    child.stderr!.pipe(file);
+    // Both streams into one file: it ends when the process has closed both, not at the first.
+    child.stdout!.pipe(file, { end: false });
+    child.stderr!.pipe(file, { end: false });
+    child.once("close", () => file.end());
   }
   let output = "";
   const port = await new Promise<number>((resolve, reject) => {
@@ -381,7 +389,7 @@ async function coldLoad(n: number) {
       return ms;
     };
     // The first room this process loads (its code still cold) is not what this measures; nor is
-    // the rewrite of its log as one row that follows.
+    // the rewrite of its log as one row that follows (a pause lets it finish).
     await load(warmRoomId);
     await sleep(500);
     const samples: number[] = [];
@@ -391,8 +399,7 @@ async function coldLoad(n: number) {
     }
     await sleep(3_000); // the rooms unload (ROOM_UNLOAD_DELAY_MS)
     const after = await load(roomIds[0]!); // one compacted row
-    const sorted = [...samples].sort((x, y) => x - y);
-    return { updates: updates.length, coldLoadMs: sorted[Math.floor((sorted.length - 1) / 2)]!, samplesMs: samples, compactedLoadMs: Math.round(after) };
+    return { updates: updates.length, coldLoadMs: Math.round(median(samples)), samplesMs: samples, compactedLoadMs: Math.round(after) };
   } finally {
     await second.stop();
     if (first.dataDir) rmSync(first.dataDir, { recursive: true, force: true });
@@ -474,35 +481,30 @@ async function main() {
         console.log(`p99 ${r.peer.p99} ms, lost ${r.lost}${r.saturated ? " (saturated)" : ""}`);
       }
     }
-    for (const kind of ["mend", "relay"] as const) saturated[kind] ||= median(kind, level)?.saturated ?? false;
+    for (const kind of ["mend", "relay"] as const) saturated[kind] ||= at(kind, level)?.saturated ?? false;
     if (saturated.mend && saturated.relay) break;
   }
   console.log(`\n${table(results)}\n`);
-  function median(kind: "mend" | "relay", rooms: number) {
+  function at(kind: "mend" | "relay", rooms: number) {
     const runs = results.filter((r) => r.target === kind && r.rooms === rooms);
     if (runs.length === 0) return undefined;
-    const mid = (values: Array<number | null | undefined>) => {
-      const sorted = values.map((v) => v ?? Infinity).sort((a, b) => a - b);
-      return sorted[Math.floor((sorted.length - 1) / 2)]!;
-    };
-    const p99 = mid(runs.map((r) => r.peer.p99));
+    const p99 = median(runs.map((r) => r.peer.p99));
     const lost = runs.some((r) => r.lost > 0 || (r.unsaved ?? 0) > 0);
     return {
       runs: runs.length,
       p99,
-      savedP99: kind === "mend" ? mid(runs.map((r) => r.saved?.p99)) : null,
-      cpuPercent: mid(runs.map((r) => r.cpuPercent)),
-      rssPerRoomKB: mid(runs.map((r) => r.rssPerRoomKB)),
+      savedP99: kind === "mend" ? median(runs.map((r) => r.saved?.p99)) : null,
+      cpuPercent: median(runs.map((r) => r.cpuPercent)),
+      rssPerRoomKB: median(runs.map((r) => r.rssPerRoomKB)),
       saturated: !(p99 <= P99_LIMIT_MS) || lost,
     };
   }
-  const at = median;
   const ratios = levels
     .map((rooms) => ({ rooms, mend: at("mend", rooms), relay: at("relay", rooms) }))
     .filter((x) => x.mend && x.relay)
     .map(({ rooms, mend, relay }) => ({ rooms, runs: mend!.runs, p99Ratio: round(mend!.p99 / relay!.p99), cpuRatio: round(mend!.cpuPercent / relay!.cpuPercent) }));
   for (const r of ratios) console.log(`at ${r.rooms} rooms${r.runs > 1 ? ` (median of ${r.runs} runs each)` : ""}: Mend's edit-to-peer p99 is ${r.p99Ratio}× the relay's; CPU ${r.cpuRatio}×`);
-  const lastOk = (kind: "mend" | "relay") => Math.max(0, ...levels.filter((rooms) => median(kind, rooms) && !median(kind, rooms)!.saturated));
+  const lastOk = (kind: "mend" | "relay") => Math.max(0, ...levels.filter((rooms) => at(kind, rooms) && !at(kind, rooms)!.saturated));
   console.log(`largest level within p99 ≤ ${P99_LIMIT_MS} ms and nothing lost: Mend ${lastOk("mend")} rooms, relay ${lastOk("relay")} rooms`);
 
   // Left out of quick mode (it would take it past two minutes) unless asked for.
@@ -538,7 +540,7 @@ async function main() {
 
   mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
   const file = path.join(ROOT, "bench/results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, seconds, database: baseDatabaseUrl ? "postgres" : "pglite", pinned: canPin, cpus: cpus().length, levels: results, ratios, storm, cold, page, targets }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, seconds, warmupSeconds, repeat, coldSamples, database: baseDatabaseUrl ? "postgres" : "pglite", pinned: canPin, cpus: cpus().length, levels: results, ratios, storm, cold, page, targets }, null, 2));
   console.log(`\nwritten to ${path.relative(ROOT, file)}`);
 }
 

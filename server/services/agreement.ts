@@ -16,6 +16,14 @@ import type { Rooms } from "./rooms";
  * recorded in `agreement_events` under the room's row lock (commands for one room are
  * serialized in Postgres), then written to the room's server-only status section.
  */
+/** drizzle wraps the driver's error; both drivers give PostgreSQL's SQLSTATE as `code`. */
+function isForeignKeyViolation(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === "23503") return true;
+  }
+  return false;
+}
+
 /** Typing makes many updates: one "edit" per person and item in this window is enough history. */
 const EDIT_EVENT_WINDOW_MS = 10 * 60 * 1000;
 
@@ -49,9 +57,11 @@ export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegist
       const chunk = rows.slice(i, i + 1_000);
       try {
         await db.insert(agreementEvents).values(chunk);
-      } catch {
+      } catch (error) {
         // A room deleted meanwhile fails the whole statement: then each row on its own, so the
-        // other rooms' history is kept (best effort, as before).
+        // other rooms' history is kept. Any other failure (the database is away) drops them, as
+        // one insert each always did: it is history, best effort.
+        if (!isForeignKeyViolation(error)) continue;
         for (const row of chunk) await db.insert(agreementEvents).values(row).catch(() => {});
       }
     }
@@ -69,7 +79,8 @@ export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegist
       });
       if (lastEdit.size > 10_000) lastEdit.clear();
       if (fresh.length === 0) return;
-      for (const itemId of fresh) editEvents.push({ roomId, itemId, userId, kind: "edit" });
+      // Stamped now, not when written: the history is ordered by time.
+      for (const itemId of fresh) editEvents.push({ roomId, itemId, userId, kind: "edit", createdAt: new Date(now) });
       if (editEvents.length === fresh.length) setImmediate(() => void writeEditEvents());
     },
 

@@ -122,7 +122,15 @@ it("applyLog applies a log row by row, and refuses one whose lengths do not matc
   source.getText("t").insert(2, "c");
   // The shape `wholeLog` reads: <4-byte length><update> per row.
   const framed = (parts: Uint8Array[]) =>
-    new Uint8Array(Buffer.concat(parts.flatMap((u) => [Buffer.from([0, 0, 0, u.byteLength]), Buffer.from(u)])));
+    new Uint8Array(
+      Buffer.concat(
+        parts.flatMap((u) => {
+          const length = Buffer.alloc(4);
+          length.writeUInt32BE(u.byteLength);
+          return [length, Buffer.from(u)];
+        }),
+      ),
+    );
   const doc = new Y.Doc();
   expect(applyLog(doc, framed(updates))).toBe(2);
   expect(doc.getText("t").toString()).toBe("abc");
