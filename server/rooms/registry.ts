@@ -339,9 +339,9 @@ export class RoomRegistry {
     }
     await this.options.onLoaded?.(room);
     this.rooms.set(roomId, room);
+    if (rewrite) room.replaceLoadedLog(rewrite.seq, rewrite.snapshot, rewrite.rows);
     // Words were deleted and the log not yet rewritten (the process stopped in between): the
     // doc has caught up with Postgres above (reconcile), so rewrite from it, after its save.
-    if (rewrite) room.replaceLoadedLog(rewrite.seq, rewrite.snapshot, rewrite.rows);
     if (loaded.rewritePending) {
       void room.rewriteHistory().catch((error: Error) => log.error("could not rewrite a room's history", { room: roomId, reason: error.message.slice(0, 200) }));
     }

@@ -11,11 +11,6 @@ import { applyConsent, applyReviewDecision, applyStartReview, applyWithdraw, cur
 import type { RoomRegistry } from "../rooms/registry";
 import type { Rooms } from "./rooms";
 
-/**
- * Consent is a command, never a client write: checked against the item's current wording,
- * recorded in `agreement_events` under the room's row lock (commands for one room are
- * serialized in Postgres), then written to the room's server-only status section.
- */
 /** drizzle wraps the driver's error; both drivers give PostgreSQL's SQLSTATE as `code`. */
 function isForeignKeyViolation(error: unknown): boolean {
   for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
@@ -27,6 +22,11 @@ function isForeignKeyViolation(error: unknown): boolean {
 /** Typing makes many updates: one "edit" per person and item in this window is enough history. */
 const EDIT_EVENT_WINDOW_MS = 10 * 60 * 1000;
 
+/**
+ * Consent is a command, never a client write: checked against the item's current wording,
+ * recorded in `agreement_events` under the room's row lock (commands for one room are
+ * serialized in Postgres), then written to the room's server-only status section.
+ */
 export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegistry) {
   const lastEdit = new Map<string, number>();
   async function partnerOf(roomId: string, userId: string): Promise<string[]> {
