@@ -31,14 +31,6 @@ export const REMOTE = Symbol("committed by another node");
 /** A missing sequence number is fetched from Postgres if it has not arrived by then. */
 const GAP_WAIT_MS = 300;
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from the database within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 export interface RoomMember {
   userId: string;
   name: string;
@@ -100,8 +92,6 @@ export interface LiveRoomOptions {
   lastSeq?: number;
   /** Unsaved work the room keeps in memory while saving is slow or away (ROOM_UNSAVED_LIMIT_BYTES). */
   maxUnsavedBytes: number;
-  /** A commit without an answer for this long counts as failed and is retried (SAVE_TIMEOUT_MS). */
-  saveTimeoutMs: number;
 }
 
 function message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
@@ -670,9 +660,8 @@ export class LiveRoom {
       const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
       let seq: number;
       try {
-        // A database that hangs instead of refusing counts as a failure too (a late success just
-        // writes the same updates twice, which Yjs ignores).
-        seq = await withTimeout(this.store.append(this.id, update), this.options.saveTimeoutMs);
+        // A database that hangs instead of refusing fails the append too (SAVE_TIMEOUT_MS, in the store).
+        seq = await this.store.append(this.id, update);
       } catch (error) {
         this.inFlightBytes = 0;
         if (/does not exist/.test((error as Error).message)) {

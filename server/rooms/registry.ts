@@ -55,7 +55,6 @@ export interface RegistryOptions {
   bus?: RoomBus;
   /** See LiveRoomOptions. */
   maxUnsavedBytes: number;
-  saveTimeoutMs: number;
 }
 
 export class RoomRegistry {
@@ -330,7 +329,6 @@ export class RoomRegistry {
       bus,
       lastSeq: loaded.lastSeq,
       maxUnsavedBytes: this.options.maxUnsavedBytes,
-      saveTimeoutMs: this.options.saveTimeoutMs,
     });
     attach(room);
     if (bus) {

@@ -27,6 +27,14 @@ interface Waiting {
   update: Uint8Array;
   resolve(seq: number): void;
   reject(error: Error): void;
+  /** When it counts as failed if the database has not answered (Date.now() ms). */
+  deadline: number;
+  settled: boolean;
+}
+
+export interface RoomStoreOptions {
+  /** An append without an answer for this long fails, and its room retries (SAVE_TIMEOUT_MS). */
+  saveTimeoutMs?: number;
 }
 
 /**
@@ -67,15 +75,42 @@ export function applyLog(doc: Y.Doc, log: Uint8Array | null): number {
   return count;
 }
 
-export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = async () => {}) {
+export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = async () => {}, options: RoomStoreOptions = {}) {
+  const saveTimeoutMs = options.saveTimeoutMs ?? 15_000;
   let queue = new Map<string, Waiting[]>();
+  let inFlight: Map<string, Waiting[]> | null = null;
   let committing = false;
+
+  // A database that hangs instead of refusing must fail appends too. One timer for all of them:
+  // a timer, a race and their promises per append were, at 1,000 rooms, thousands of objects a
+  // second that lived as long as a commit, long enough to reach the old generation (decision 012).
+  let watchdog: NodeJS.Timeout | null = null;
+  const tick = Math.max(10, Math.min(1_000, saveTimeoutMs / 10));
+  function expire(): void {
+    const now = Date.now();
+    const late = (w: Waiting) => !w.settled && w.deadline <= now;
+    const fail = (w: Waiting) => w.reject(new Error(`no answer from the database within ${saveTimeoutMs} ms`));
+    // A late answer to the commit in flight is ignored (its room has retried: the same update
+    // written twice, which Yjs ignores). A queued append that expired is not written at all.
+    if (inFlight) for (const waiting of inFlight.values()) for (const w of waiting) if (late(w)) fail(w);
+    for (const [roomId, waiting] of queue) {
+      const kept = waiting.filter((w) => !late(w));
+      for (const w of waiting) if (late(w)) fail(w);
+      if (kept.length === 0) queue.delete(roomId);
+      else if (kept.length < waiting.length) queue.set(roomId, kept);
+    }
+    if (queue.size === 0 && inFlight === null && watchdog) {
+      clearInterval(watchdog);
+      watchdog = null;
+    }
+  }
 
   async function commitAll(): Promise<void> {
     committing = true;
     while (queue.size > 0) {
       const batch = queue;
       queue = new Map();
+      inFlight = batch;
       const ids = [...batch.keys()].sort();
       try {
         const updates = ids.map((id) => {
@@ -94,6 +129,7 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
       } catch (error) {
         for (const waiting of batch.values()) for (const w of waiting) w.reject(error as Error);
       }
+      inFlight = null;
     }
     committing = false;
   }
@@ -142,12 +178,31 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
       return { doc, rows: log?.rows ?? 0, lastSeq: log?.lastSeq ?? 0, rewritePending: log?.pending === true };
     },
 
-    /** One row for this room in the next commit; resolves with its sequence number once durable. */
+    /**
+     * One row for this room in the next commit; resolves with its sequence number once durable,
+     * and fails if the database has not answered within `saveTimeoutMs`.
+     */
     append(roomId: string, update: Uint8Array): Promise<number> {
       return new Promise<number>((resolve, reject) => {
+        const w: Waiting = {
+          update,
+          resolve: (seq) => {
+            if (w.settled) return;
+            w.settled = true;
+            resolve(seq);
+          },
+          reject: (error) => {
+            if (w.settled) return;
+            w.settled = true;
+            reject(error);
+          },
+          deadline: Date.now() + saveTimeoutMs,
+          settled: false,
+        };
         const waiting = queue.get(roomId);
-        if (waiting) waiting.push({ update, resolve, reject });
-        else queue.set(roomId, [{ update, resolve, reject }]);
+        if (waiting) waiting.push(w);
+        else queue.set(roomId, [w]);
+        watchdog ??= setInterval(expire, tick).unref();
         if (!committing) setImmediate(() => void (committing ? undefined : commitAll()));
       });
     },

@@ -43,6 +43,15 @@ async function roomWithLog(count: number): Promise<{ roomId: string; text: strin
   return { roomId: room!.id, text: text.toString() };
 }
 
+/** One edit of text "t", as an update of its own. */
+function update(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  let out: Uint8Array | null = null;
+  doc.on("update", (u: Uint8Array) => (out = u));
+  doc.getText("t").insert(0, text);
+  return out!;
+}
+
 async function rowCount(roomId: string): Promise<number> {
   return store.countRows(roomId);
 }
@@ -146,13 +155,6 @@ it("appends to many rooms in one commit, each with its own next sequence number;
   const a = await roomWithLog(3);
   const b = await roomWithLog(5);
   const gone = "00000000-0000-4000-8000-000000000000";
-  const update = (text: string) => {
-    const doc = new Y.Doc();
-    let out: Uint8Array | null = null;
-    doc.on("update", (u: Uint8Array) => (out = u));
-    doc.getText("t").insert(0, text);
-    return out!;
-  };
   // Asked in the same tick: they share one commit.
   const results = await Promise.allSettled([
     store.append(a.roomId, update("a")),
@@ -163,4 +165,36 @@ it("appends to many rooms in one commit, each with its own next sequence number;
   expect(results.map((r) => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).toEqual([4, 6, `room ${gone} does not exist`, 4]);
   expect((await store.load(a.roomId)).doc.getText("t").toString()).toContain("a2");
   expect(await rowCount(b.roomId)).toBe(6);
+});
+
+it("an append the database does not answer in time fails; one queued behind it fails too and is never written", async () => {
+  const { roomId } = await roomWithLog(2);
+  const slow = createRoomStore(open.db, open.syncToDisk, { saveTimeoutMs: 300 });
+  // Another transaction holds the room's row: the commit waits on it, as on a database that hangs.
+  // (On PGlite the whole database waits behind the open transaction.)
+  let release!: () => void;
+  const holding = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const holder = open.db.transaction(async (tx) => {
+    await tx.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).for("update");
+    locked();
+    await holding;
+  });
+  await isLocked;
+  const first = slow.append(roomId, update("late"));
+  // The first is in flight by now (its commit started on the next turn of the loop); this one waits behind it.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const queued = slow.append(roomId, update("never"));
+  await expect(first).rejects.toThrow("no answer from the database within 300 ms");
+  await expect(queued).rejects.toThrow("no answer from the database within 300 ms");
+  release();
+  await holder;
+  // The store works again. The late commit may still land (its room writes it again anyway); the
+  // queued append that expired does not.
+  const seq = await slow.append(roomId, update("after"));
+  expect(seq).toBeGreaterThan(2);
+  const text = (await slow.load(roomId)).doc.getText("t").toString();
+  expect(text).toContain("after");
+  expect(text).not.toContain("never");
 });
