@@ -540,7 +540,18 @@ async function main() {
 
   mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
   const file = path.join(ROOT, "bench/results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, seconds, warmupSeconds, repeat, coldSamples, database: baseDatabaseUrl ? "postgres" : "pglite", pinned: canPin, cpus: cpus().length, levels: results, ratios, storm, cold, page, targets }, null, 2));
+  // What was measured: the commit (and whether the tree had changes), and node flags given to Mend's server.
+  const git = (...a: string[]) => {
+    try {
+      return execFileSync("git", a, { cwd: ROOT, encoding: "utf8" }).trim();
+    } catch {
+      return null;
+    }
+  };
+  const commit = git("rev-parse", "HEAD");
+  const changed = git("status", "--porcelain", "--untracked-files=no");
+  const source = { commit, uncommittedChanges: changed === null ? null : changed.length > 0, serverFlags: process.env.BENCH_SERVER_FLAGS ?? "" };
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), source, quick, seconds, warmupSeconds, repeat, coldSamples, database: baseDatabaseUrl ? "postgres" : "pglite", pinned: canPin, cpus: cpus().length, levels: results, ratios, storm, cold, page, targets }, null, 2));
   console.log(`\nwritten to ${path.relative(ROOT, file)}`);
 }
 
