@@ -29,7 +29,8 @@ interface Waiting {
   reject(error: Error): void;
   /** When it counts as failed if the database has not answered (Date.now() ms). */
   deadline: number;
-  settled: boolean;
+  /** Failed by the deadline; a late answer then settles nothing (a promise settles once). */
+  expired: boolean;
 }
 
 export interface RoomStoreOptions {
@@ -88,14 +89,18 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
   const tick = Math.max(10, Math.min(1_000, saveTimeoutMs / 10));
   function expire(): void {
     const now = Date.now();
-    const late = (w: Waiting) => !w.settled && w.deadline <= now;
-    const fail = (w: Waiting) => w.reject(new Error(`no answer from the database within ${saveTimeoutMs} ms`));
+    const late = (w: Waiting) => !w.expired && w.deadline <= now;
+    const fail = (w: Waiting) => {
+      w.expired = true;
+      w.reject(new Error(`no answer from the database within ${saveTimeoutMs} ms`));
+    };
     // A late answer to the commit in flight is ignored (its room has retried: the same update
     // written twice, which Yjs ignores). A queued append that expired is not written at all.
     if (inFlight) for (const waiting of inFlight.values()) for (const w of waiting) if (late(w)) fail(w);
     for (const [roomId, waiting] of queue) {
-      const kept = waiting.filter((w) => !late(w));
+      const kept: Waiting[] = [];
       for (const w of waiting) if (late(w)) fail(w);
+      else kept.push(w);
       if (kept.length === 0) queue.delete(roomId);
       else if (kept.length < waiting.length) queue.set(roomId, kept);
     }
@@ -184,21 +189,7 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
      */
     append(roomId: string, update: Uint8Array): Promise<number> {
       return new Promise<number>((resolve, reject) => {
-        const w: Waiting = {
-          update,
-          resolve: (seq) => {
-            if (w.settled) return;
-            w.settled = true;
-            resolve(seq);
-          },
-          reject: (error) => {
-            if (w.settled) return;
-            w.settled = true;
-            reject(error);
-          },
-          deadline: Date.now() + saveTimeoutMs,
-          settled: false,
-        };
+        const w: Waiting = { update, resolve, reject, deadline: Date.now() + saveTimeoutMs, expired: false };
         const waiting = queue.get(roomId);
         if (waiting) waiting.push(w);
         else queue.set(roomId, [w]);
