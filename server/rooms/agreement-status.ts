@@ -11,13 +11,11 @@ import {
   afterStartReview,
   afterWithdraw,
   canonicalItemContent,
-  isLocked,
   parseStatusRecord,
   type ItemStatusRecord,
   type ReviewDecision,
 } from "@/app/lib/agreement";
 import { agreementStatus, findAgreementItem, readAgreement } from "@/app/lib/room-doc";
-import type { PolicyContext } from "@/app/lib/write-policy";
 
 /** Origin of the server's own writes to a room. */
 export const SERVER_ORIGIN = Symbol("mend-server");
@@ -34,10 +32,6 @@ export function statusOf(doc: Y.Doc, itemId: string): ItemStatusRecord {
 
 function write(doc: Y.Doc, itemId: string, record: ItemStatusRecord): void {
   doc.transact(() => agreementStatus(doc).set(itemId, record), SERVER_ORIGIN);
-}
-
-export function policyContext(doc: Y.Doc): Pick<PolicyContext, "isItemLocked"> {
-  return { isItemLocked: (itemId) => isLocked(agreementStatus(doc).get(itemId) as ItemStatusRecord | undefined) };
 }
 
 /**

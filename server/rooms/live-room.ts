@@ -13,14 +13,14 @@ import { type AwarenessUser, colorForUser } from "@/app/lib/awareness";
 import type { Role } from "@/app/lib/permissions";
 import { ensureSchema, findAgreementItem } from "@/app/lib/room-doc";
 import { CloseCode, MessageType, type Notice, type PresentMember } from "@/app/lib/wire";
-import { checkGrowth, checkWrite } from "@/app/lib/write-policy";
+import { checkGrowth, checkWrite, type Writer } from "@/app/lib/write-policy";
 import { log } from "../log";
 import { LIMITS, TokenBucket } from "../realtime/token-bucket";
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from "./awareness-guard";
 import type { RoomStore } from "./room-store";
-import { canWriteDraft, type DraftName } from "@/app/lib/exercise";
-import { policyContext, reconcileStatuses } from "./agreement-status";
-import { docExerciseState } from "./exercise-doc";
+import { reconcileStatuses } from "./agreement-status";
+import { DocPolicyContext } from "./doc-policy";
+import { payloadFrame } from "./frames";
 import { inspectUpdate } from "./update-inspector";
 import { applyUpdateYoung } from "./young-apply";
 import type { ClusterMessage, NodeMember, Owners } from "../cluster/messages";
@@ -42,6 +42,8 @@ export class Connection {
   readonly awarenessIds = new Set<number>();
   alive = true;
   readonly user: AwarenessUser;
+  /** Who the write policy judges this connection's updates as. */
+  readonly writer: Writer;
   /** Document frames this connection may still send (LIMITS in token-bucket.ts). */
   readonly frames = new TokenBucket(LIMITS.yjsFramesPerSecond, LIMITS.yjsFrameBurst, Date.now());
   /** Presence frames: those beyond the limit are dropped, not a reason to close. */
@@ -59,6 +61,7 @@ export class Connection {
     readonly member: RoomMember,
   ) {
     this.user = { id: member.userId, name: member.name, role: member.role, color: colorForUser(member.userId) };
+    this.writer = { role: member.role, userId: member.userId };
   }
 
   send(message: Uint8Array): void {
@@ -144,6 +147,7 @@ export class LiveRoom {
   private savedSoon = false;
   /** The rewrite of the log this room was loaded from, while it runs (close waits for it). */
   private loadedLogRewrite: Promise<void> | null = null;
+  private readonly policy: DocPolicyContext;
 
   constructor(
     readonly id: string,
@@ -155,6 +159,7 @@ export class LiveRoom {
     this.rowsSinceCompaction = rows;
     this.knownSeq = options.lastSeq ?? 0;
     this.committed = Y.encodeSnapshot(Y.snapshot(doc));
+    this.policy = new DocPolicyContext(doc);
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null); // the server is not a participant
     this.clientOwners.set(doc.clientID, "server");
@@ -164,7 +169,7 @@ export class LiveRoom {
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown) => {
-    const msg = message(MessageType.sync, (e) => syncProtocol.writeUpdate(e, update));
+    const msg = payloadFrame(MessageType.sync, syncProtocol.messageYjsUpdate, update);
     for (const conn of this.connections) if (conn !== origin) conn.send(msg);
     if (origin === REMOTE) {
       // Committed by the node that accepted it: shown here, never queued here.
@@ -193,7 +198,7 @@ export class LiveRoom {
     }
     const changed = added.concat(updated, removed);
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-    const msg = message(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, update));
+    const msg = payloadFrame(MessageType.awareness, null, update);
     for (const conn of this.connections) conn.send(msg);
     // This node's own connections (null: one left) reach the other nodes; timeouts happen everywhere.
     if (this.options.bus && (origin instanceof Connection || origin === null)) {
@@ -533,17 +538,15 @@ export class LiveRoom {
     const inspection = inspectUpdate(this.doc, received); // throws on corrupt bytes → 1007
     if (!inspection.ok) return this.refuse(conn, inspection.reason);
     if (inspection.changes.length === 0 && inspection.clients.size === 0) return; // nothing new
-    const writer = { role: conn.member.role, userId: conn.member.userId };
-    const state = docExerciseState(this.doc);
-    const context = {
-      ...policyContext(this.doc),
-      canWriteDraft: (userId: string, name: DraftName) => canWriteDraft(state, userId, name),
-    };
+    const writer = conn.writer;
     // Removing a whole item deletes its fields too; those follow from the removal, which is judged.
-    const removed = new Set(inspection.changes.flatMap((c) => (c.op === "delete" && c.path.length === 0 && c.itemId ? [c.itemId] : [])));
+    let removed: Set<string> | null = null;
+    for (const c of inspection.changes) {
+      if (c.op === "delete" && c.path.length === 0 && c.itemId) (removed ??= new Set()).add(c.itemId);
+    }
     for (const change of inspection.changes) {
-      if (change.op === "delete" && change.path.length > 0 && change.itemId !== null && removed.has(change.itemId)) continue;
-      const reason = checkWrite(writer, change, context);
+      if (removed && change.op === "delete" && change.path.length > 0 && change.itemId !== null && removed.has(change.itemId)) continue;
+      const reason = checkWrite(writer, change, this.policy);
       if (reason) return this.refuse(conn, reason, `${change.op} ${change.section}/${change.path.join("/")}`);
     }
     for (const g of inspection.growth) {
@@ -573,14 +576,40 @@ export class LiveRoom {
     for (const client of inspection.clients) this.clientOwners.set(client, writer.userId);
     if (inspection.changes.some((c) => c.topLevel || c.path[0] === "reviewDate")) this.options.onChanged?.(this.id);
     try {
-      applyUpdateYoung(this.doc, inspection.update, conn);
+      this.applyJudged(inspection.update, conn);
     } finally {
       // Even if applying stopped half-way: an edit to an item clears consents to its earlier wording.
-      const touched = inspection.changes.flatMap((c) => (c.section === "agreementItems" && c.itemId ? [c.itemId] : []));
-      if (touched.length > 0) {
+      let touched: Set<string> | null = null;
+      for (const c of inspection.changes) if (c.section === "agreementItems" && c.itemId) (touched ??= new Set()).add(c.itemId);
+      if (touched) {
         reconcileStatuses(this.doc, touched);
-        this.options.onItemsEdited?.(this.id, writer.userId, [...new Set(touched)]);
+        this.options.onItemsEdited?.(this.id, writer.userId, [...touched]);
       }
+    }
+  }
+
+  /**
+   * Applies an update the policy accepted. Yjs would encode the transaction again for the
+   * "update" listener (a fifth of the cost of an edit); the judged bytes are exactly what is
+   * applied, since inspectUpdate refuses anything that would wait as pending, so they are
+   * broadcast and queued as they are.
+   */
+  private applyJudged(update: Uint8Array, conn: Connection): void {
+    const store = this.doc.store;
+    if (store.pendingStructs !== null || store.pendingDs !== null) {
+      // Something older waits (another node's row): Yjs's own encoding includes it once it applies.
+      applyUpdateYoung(this.doc, update, conn);
+      return;
+    }
+    this.doc.off("update", this.onDocUpdate);
+    let applied = false;
+    try {
+      applyUpdateYoung(this.doc, update, conn);
+      applied = true;
+    } finally {
+      this.doc.on("update", this.onDocUpdate);
+      // Stopped half-way: which part applied is not known, so the whole state goes (idempotent).
+      this.onDocUpdate(applied ? update : Y.encodeStateAsUpdate(this.doc), conn);
     }
   }
 
@@ -617,7 +646,7 @@ export class LiveRoom {
   }
 
   private savedMessage(): Uint8Array {
-    return message(MessageType.saved, (e) => encoding.writeVarUint8Array(e, this.committed));
+    return payloadFrame(MessageType.saved, null, this.committed);
   }
 
   private scheduleFlush(): void {

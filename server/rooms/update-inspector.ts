@@ -75,6 +75,126 @@ function locateIntegrated(item: Y.Item): Location {
   return { section: Y.findRootTypeKey(type), path, element, topLevel };
 }
 
+/** A reference to one's own later struct cannot be integrated in order (Yjs may throw half-way). */
+function forward(s: Y.Item, id: Y.ID | null): boolean {
+  return id !== null && id.client === s.id.client && id.clock >= s.id.clock;
+}
+
+/**
+ * Where the structs of one update go. A class rather than closures in `inspectUpdate`: this runs
+ * for every edit, and each closure was an allocation (and, under tsx, a `name` property defined).
+ */
+class Locator {
+  private readonly memo = new Map<AnyStruct, Resolved>();
+
+  constructor(
+    private readonly doc: Y.Doc,
+    /** This update's structs, by client, in clock order. */
+    private readonly byClient: Map<number, AnyStruct[]>,
+  ) {}
+
+  /** A struct new in this update (the room has nothing at or after its state for that client). */
+  private inUpdate(id: Y.ID): AnyStruct | undefined {
+    if (id.clock < Y.getState(this.doc.store, id.client)) return undefined; // the room's own copy counts
+    const list = this.byClient.get(id.client);
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = list[mid]!;
+      if (id.clock < s.id.clock) hi = mid - 1;
+      else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  }
+
+  /** Whether the struct at `id` is in the room or in this update. */
+  has(id: Y.ID): boolean {
+    return id.clock < Y.getState(this.doc.store, id.client) || this.inUpdate(id) !== undefined;
+  }
+
+  /** The item at `id` as a parent or neighbour: from this update, else from the doc. */
+  private resolveId(id: Y.ID, asParent: boolean): Resolved {
+    const own = this.inUpdate(id);
+    if (own) {
+      if (!(own instanceof Y.Item)) return own instanceof Y.GC ? "gone" : "unknown";
+      const loc = this.resolve(own);
+      if (typeof loc === "string" || !asParent) return loc;
+      // Items whose parent is this new item.
+      return {
+        section: loc.section,
+        path: loc.path,
+        element: loc.topLevel && own.content instanceof Y.ContentType ? null : loc.element,
+        topLevel: false,
+      };
+    }
+    if (id.clock >= Y.getState(this.doc.store, id.client)) return "unknown";
+    const found = Y.getItem(this.doc.store, id) as AnyStruct;
+    if (!(found instanceof Y.Item)) return "gone";
+    const loc = locateIntegrated(found);
+    if (!asParent) return loc;
+    // Children of this item: same section, under its key, in its element.
+    return {
+      section: loc.section,
+      path: loc.path,
+      element: loc.topLevel && found.content instanceof Y.ContentType ? found.content.type : loc.element,
+      topLevel: false,
+    };
+  }
+
+  /** The type a struct with this parent ID goes into: live (ContentType's type) or new (the struct). */
+  private parentTypeOf(id: Y.ID): Y.AbstractType<unknown> | Y.Item | undefined {
+    const own = this.inUpdate(id);
+    if (own instanceof Y.Item) return own;
+    if (id.clock >= Y.getState(this.doc.store, id.client)) return undefined;
+    const found = Y.getItem(this.doc.store, id) as AnyStruct;
+    return found instanceof Y.Item && found.content instanceof Y.ContentType ? found.content.type : undefined;
+  }
+
+  /** The type a sibling of this neighbour is in. */
+  private siblingParentOf(id: Y.ID): Y.AbstractType<unknown> | Y.Item | string | undefined {
+    const own = this.inUpdate(id);
+    if (own instanceof Y.Item) {
+      const loc = this.resolve(own);
+      return typeof loc === "string" ? undefined : loc.parent;
+    }
+    if (id.clock >= Y.getState(this.doc.store, id.client)) return undefined;
+    const found = Y.getItem(this.doc.store, id) as AnyStruct;
+    return found instanceof Y.Item ? (found.parent as Y.AbstractType<unknown>) : undefined;
+  }
+
+  resolve(s: Y.Item): Resolved {
+    const cached = this.memo.get(s);
+    if (cached) return cached;
+    // A crafted update can make structs point at each other in a circle: while this one is being
+    // resolved, reaching it again means its parent cannot be known.
+    this.memo.set(s, "unknown");
+    let result: Resolved;
+    const parent = s.parent as unknown;
+    if (typeof parent === "string") {
+      const type = this.doc.share.get(parent) as Y.AbstractType<unknown> | undefined;
+      result = { section: parent, path: s.parentSub ? [s.parentSub] : [], element: null, topLevel: true, parent: type ?? parent };
+    } else if (parent instanceof Y.ID) {
+      const loc = this.resolveId(parent, true);
+      result =
+        typeof loc === "string"
+          ? loc
+          : { ...loc, path: s.parentSub ? [...loc.path, s.parentSub] : loc.path, topLevel: false, parent: this.parentTypeOf(parent) };
+    } else {
+      // No parent info: it shares its neighbour's parent (and map key). A new top-level element
+      // next to an existing one is its own element, not its neighbour's.
+      const neighbour = s.origin ?? s.rightOrigin;
+      const loc = neighbour ? this.resolveId(neighbour, false) : "unknown";
+      if (typeof loc === "string" || !neighbour) result = loc;
+      else result = { ...loc, element: loc.topLevel ? null : loc.element, parent: this.siblingParentOf(neighbour) };
+    }
+    this.memo.set(s, result);
+    return result;
+  }
+}
+
 export function inspectUpdate(doc: Y.Doc, received: Uint8Array): Inspection {
   const store = doc.store;
   // What is judged is exactly what is applied: the update cut down to what the room lacks.
@@ -108,115 +228,21 @@ export function inspectUpdate(doc: Y.Doc, received: Uint8Array): Inspection {
     }
     newState.set(client, clock);
   }
-  const memo = new Map<AnyStruct, Resolved>();
-
-  /** A struct new in this update (the room has nothing at or after its state for that client). */
-  const inUpdate = (id: Y.ID): AnyStruct | undefined => {
-    if (id.clock < Y.getState(store, id.client)) return undefined; // the room's own copy counts
-    const list = byClient.get(id.client);
-    if (!list) return undefined;
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = list[mid]!;
-      if (id.clock < s.id.clock) hi = mid - 1;
-      else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
-      else return s;
-    }
-    return undefined;
-  };
-
-  /** The item at `id` as a parent or neighbour: from this update, else from the doc. */
-  const resolveId = (id: Y.ID, asParent: boolean): Resolved => {
-    const own = inUpdate(id);
-    if (own) {
-      if (!(own instanceof Y.Item)) return own instanceof Y.GC ? "gone" : "unknown";
-      const loc = resolveStruct(own);
-      if (typeof loc === "string" || !asParent) return loc;
-      return childOf(loc, own);
-    }
-    if (id.clock >= Y.getState(store, id.client)) return "unknown";
-    const found = Y.getItem(store, id) as AnyStruct;
-    if (!(found instanceof Y.Item)) return "gone";
-    const loc = locateIntegrated(found);
-    if (!asParent) return loc;
-    // Children of this item: same section, under its key, in its element.
-    return {
-      section: loc.section,
-      path: loc.path,
-      element: loc.topLevel && found.content instanceof Y.ContentType ? found.content.type : loc.element,
-      topLevel: false,
-    };
-  };
-
-  /** The location of items whose parent is `parentItem` (a new item in this update). */
-  const childOf = (parentLoc: Location, parentItem: Y.Item): Location => ({
-    section: parentLoc.section,
-    path: parentLoc.path,
-    element: parentLoc.topLevel && parentItem.content instanceof Y.ContentType ? null : parentLoc.element,
-    topLevel: false,
-  });
-
-  /** The type a struct with this parent ID goes into: live (ContentType's type) or new (the struct). */
-  const parentTypeOf = (id: Y.ID): Y.AbstractType<unknown> | Y.Item | undefined => {
-    const own = inUpdate(id);
-    if (own instanceof Y.Item) return own;
-    if (id.clock >= Y.getState(store, id.client)) return undefined;
-    const found = Y.getItem(store, id) as AnyStruct;
-    return found instanceof Y.Item && found.content instanceof Y.ContentType ? found.content.type : undefined;
-  };
-
-  /** The type a sibling of this neighbour is in. */
-  const siblingParentOf = (id: Y.ID): Y.AbstractType<unknown> | Y.Item | string | undefined => {
-    const own = inUpdate(id);
-    if (own instanceof Y.Item) {
-      const loc = resolveStruct(own);
-      return typeof loc === "string" ? undefined : loc.parent;
-    }
-    if (id.clock >= Y.getState(store, id.client)) return undefined;
-    const found = Y.getItem(store, id) as AnyStruct;
-    return found instanceof Y.Item ? (found.parent as Y.AbstractType<unknown>) : undefined;
-  };
-
-  const resolveStruct = (s: Y.Item): Resolved => {
-    const cached = memo.get(s);
-    if (cached) return cached;
-    // A crafted update can make structs point at each other in a circle: while this one is being
-    // resolved, reaching it again means its parent cannot be known.
-    memo.set(s, "unknown");
-    let result: Resolved;
-    const parent = s.parent as unknown;
-    if (typeof parent === "string") {
-      result = { section: parent, path: s.parentSub ? [s.parentSub] : [], element: null, topLevel: true, parent: (doc.share.get(parent) as Y.AbstractType<unknown> | undefined) ?? parent };
-    } else if (parent instanceof Y.ID) {
-      const loc = resolveId(parent, true);
-      result = typeof loc === "string" ? loc : { ...loc, path: s.parentSub ? [...loc.path, s.parentSub] : loc.path, topLevel: false, parent: parentTypeOf(parent) };
-    } else {
-      // No parent info: it shares its neighbour's parent (and map key). A new top-level element
-      // next to an existing one is its own element, not its neighbour's.
-      const neighbour = s.origin ?? s.rightOrigin;
-      const loc = neighbour ? resolveId(neighbour, false) : "unknown";
-      result = typeof loc !== "string" && loc.topLevel ? { ...loc, element: null } : loc;
-      if (typeof result !== "string" && neighbour) result = { ...result, parent: siblingParentOf(neighbour) };
-    }
-    memo.set(s, result);
-    return result;
-  };
+  const locator = new Locator(doc, byClient);
 
   const changes: WriteChange[] = [];
   const clients = new Set<number>();
   const growth = new Map<unknown, Growth>();
   const newItemIds: unknown[] = [];
-  const forward = (s: Y.Item, id: Y.ID | null) => id !== null && id.client === s.id.client && id.clock >= s.id.clock;
   for (const s of structs) {
     clients.add(s.id.client);
     if (!(s instanceof Y.Item)) continue; // GC: deleted content, no visible effect
-    // A reference to one's own later struct cannot be integrated in order (Yjs may throw half-way).
     if (forward(s, s.origin) || forward(s, s.rightOrigin) || (s.parent instanceof Y.ID && forward(s, s.parent))) {
       return { ok: false, reason: UNKNOWN };
     }
-    const loc = resolveStruct(s);
+    // Both neighbours must exist: a struct missing one would wait as "pending", applied later, unjudged.
+    if ((s.origin && !locator.has(s.origin)) || (s.rightOrigin && !locator.has(s.rightOrigin))) return { ok: false, reason: UNKNOWN };
+    const loc = locator.resolve(s);
     if (loc === "unknown") return { ok: false, reason: UNKNOWN };
     if (loc === "gone") continue;
     const itemId = elementId(loc.element);

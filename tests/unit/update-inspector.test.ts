@@ -203,6 +203,21 @@ describe("forged and out-of-order updates", () => {
     expect(inspectUpdate(server, second)).toEqual({ ok: false, reason: expect.any(String) });
   });
 
+  it("refuses a struct whose right neighbour the room does not have (it would wait as pending, unjudged)", () => {
+    const { server, client } = room();
+    // Ben types at the end of the commitment; his update never reaches the server.
+    const ben = new Y.Doc();
+    Y.applyUpdate(ben, Y.encodeStateAsUpdate(client));
+    const benTyping = updateOf(ben, () => commitmentText(findAgreementItem(ben, "item-1")!.item).insert(8, "ZZ"));
+    Y.applyUpdate(client, benTyping);
+    // Ana types between the room's last letter (which the room has) and Ben's (which it has not).
+    const u = updateOf(client, () => commitmentText(findAgreementItem(client, "item-1")!.item).insert(8, "!"));
+    const item = Y.decodeUpdate(u).structs[0] as Y.Item;
+    expect(item.origin && Y.getState(server.store, item.origin.client)).toBeGreaterThan(item.origin!.clock);
+    expect(item.rightOrigin?.client).toBe(ben.clientID);
+    expect(inspectUpdate(server, u)).toEqual({ ok: false, reason: expect.any(String) });
+  });
+
   it("reports ids written into new items, for the caller to check", () => {
     const { server, client } = room();
     const u = updateOf(client, () => addAgreementItem(client, { id: "item-1", createdBy: "ben" })); // a duplicate id
