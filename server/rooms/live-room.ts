@@ -20,6 +20,7 @@ import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from 
 import type { RoomStore } from "./room-store";
 import { reconcileStatuses } from "./agreement-status";
 import { DocPolicyContext } from "./doc-policy";
+import { DocSnapshots } from "./doc-snapshot";
 import { payloadFrame } from "./frames";
 import { inspectUpdate } from "./update-inspector";
 import { applyUpdateYoung } from "./young-apply";
@@ -148,6 +149,7 @@ export class LiveRoom {
   /** The rewrite of the log this room was loaded from, while it runs (close waits for it). */
   private loadedLogRewrite: Promise<void> | null = null;
   private readonly policy: DocPolicyContext;
+  private readonly snapshots: DocSnapshots;
 
   constructor(
     readonly id: string,
@@ -158,7 +160,8 @@ export class LiveRoom {
   ) {
     this.rowsSinceCompaction = rows;
     this.knownSeq = options.lastSeq ?? 0;
-    this.committed = Y.encodeSnapshot(Y.snapshot(doc));
+    this.snapshots = new DocSnapshots(doc);
+    this.committed = this.snapshots.encode();
     this.policy = new DocPolicyContext(doc);
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null); // the server is not a participant
@@ -409,7 +412,7 @@ export class LiveRoom {
       this.savedSoon = false;
       if (this.closed || this.pending.length > 0 || this.flushing) return; // the flush works it out
       this.remoteApplied = false;
-      this.committed = Y.encodeSnapshot(Y.snapshot(this.doc));
+      this.committed = this.snapshots.encode();
       const saved = this.savedMessage();
       for (const conn of this.connections) conn.send(saved);
       this.askHeldBackEdits();
@@ -684,7 +687,7 @@ export class LiveRoom {
       this.pendingBytes = 0;
       // Every applied update is in `batch` or already committed, so this is exactly the state
       // that will be committed when the append returns.
-      const snapshot = Y.encodeSnapshot(Y.snapshot(this.doc));
+      const snapshot = this.snapshots.encode();
       this.remoteApplied = false;
       const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
       let seq: number;
@@ -734,7 +737,7 @@ export class LiveRoom {
       }
       this.markSeq(seq);
       // Another node's (committed) work applied meanwhile is saved too, unless ours is pending.
-      this.committed = this.remoteApplied && this.pending.length === 0 ? Y.encodeSnapshot(Y.snapshot(this.doc)) : snapshot;
+      this.committed = this.remoteApplied && this.pending.length === 0 ? this.snapshots.encode() : snapshot;
       if (this.pending.length === 0) this.remoteApplied = false;
       const saved = this.savedMessage();
       for (const conn of this.connections) conn.send(saved);
@@ -817,6 +820,7 @@ export class LiveRoom {
     if (this.loadedLogRewrite) await this.loadedLogRewrite;
     if (this.rewritePending) await this.compact({ clearRewrite: true });
     this.doc.off("update", this.onDocUpdate);
+    this.snapshots.destroy();
     this.awareness.destroy();
     this.doc.destroy();
   }
