@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const rooms = createRooms(db);
   const invites = createInvites(db, rooms, rateLimiter, config.INVITE_TTL_SECONDS, config.INVITE_LIMIT_PER_HOUR);
   // The registry calls into services that themselves use the registry: bound once both exist.
-  let onItemsEdited: (roomId: string, userId: string, itemIds: string[]) => void = () => {};
+  let onItemsEdited: (roomId: string, userId: string, itemIds: Iterable<string>) => void = () => {};
   let onLoaded: (room: LiveRoom) => Promise<void> = async () => {};
   let onPresence: (room: LiveRoom, member: RoomMember, present: boolean, here: boolean) => void = () => {};
   let onChanged: (roomId: string) => void = () => {};

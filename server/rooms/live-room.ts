@@ -77,7 +77,7 @@ export class Connection {
 export interface LiveRoomOptions {
   compactionThreshold: number;
   /** Told which agreement items a member's accepted update changed (for the items' history). */
-  onItemsEdited?(roomId: string, userId: string, itemIds: string[]): void;
+  onItemsEdited?(roomId: string, userId: string, itemIds: Iterable<string>): void;
   /** Called when the last connection has left. */
   onEmpty(room: LiveRoom): void;
   /**
@@ -586,7 +586,7 @@ export class LiveRoom {
       for (const c of inspection.changes) if (c.section === "agreementItems" && c.itemId) (touched ??= new Set()).add(c.itemId);
       if (touched) {
         reconcileStatuses(this.doc, touched);
-        this.options.onItemsEdited?.(this.id, writer.userId, [...touched]);
+        this.options.onItemsEdited?.(this.id, writer.userId, touched);
       }
     }
   }

@@ -40,7 +40,7 @@ const MAX_EARLY_CLUSTER_MESSAGES = 10_000;
 
 export interface RegistryOptions {
   compactionThreshold: number;
-  onItemsEdited?(roomId: string, userId: string, itemIds: string[]): void;
+  onItemsEdited?(roomId: string, userId: string, itemIds: Iterable<string>): void;
   /** A member opened the room or closed it; `here`: on this node (see LiveRoomOptions). */
   onPresence?(room: LiveRoom, member: RoomMember, present: boolean, here: boolean): void;
   onChanged?(roomId: string): void;

@@ -28,7 +28,24 @@ const EDIT_EVENT_WINDOW_MS = 10 * 60 * 1000;
  * serialized in Postgres), then written to the room's server-only status section.
  */
 export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegistry) {
-  const lastEdit = new Map<string, number>();
+  /**
+   * When each person's last "edit" per item was recorded: room → user → item. Nested maps, so a
+   * keystroke looks up three keys it already has instead of building a key string. Forgotten
+   * whole beyond 10,000 entries (at worst an extra "edit" in the history).
+   */
+  let lastEdit = new Map<string, Map<string, Map<string, number>>>();
+  let remembered = 0;
+  function editedRecently(roomId: string, userId: string, itemId: string, now: number): boolean {
+    let byUser = lastEdit.get(roomId);
+    if (!byUser) lastEdit.set(roomId, (byUser = new Map()));
+    let byItem = byUser.get(userId);
+    if (!byItem) byUser.set(userId, (byItem = new Map()));
+    const last = byItem.get(itemId);
+    if (last !== undefined && now - last < EDIT_EVENT_WINDOW_MS) return true;
+    if (last === undefined) remembered++;
+    byItem.set(itemId, now);
+    return false;
+  }
   async function partnerOf(roomId: string, userId: string): Promise<string[]> {
     const members = await rooms.members(roomId);
     const me = members.find((m) => m.userId === userId);
@@ -69,19 +86,19 @@ export function createAgreement(db: Database, rooms: Rooms, registry: RoomRegist
 
   return {
     /** Called by the live room after a member's update changed these items. Best effort: it is history. */
-    recordEdits(roomId: string, userId: string, itemIds: string[]): void {
+    recordEdits(roomId: string, userId: string, itemIds: Iterable<string>): void {
+      if (remembered > 10_000) {
+        lastEdit = new Map();
+        remembered = 0;
+      }
       const now = Date.now();
-      const fresh = itemIds.filter((itemId) => {
-        const key = `${roomId}:${itemId}:${userId}`;
-        if (now - (lastEdit.get(key) ?? 0) < EDIT_EVENT_WINDOW_MS) return false;
-        lastEdit.set(key, now);
-        return true;
-      });
-      if (lastEdit.size > 10_000) lastEdit.clear();
-      if (fresh.length === 0) return;
-      // Stamped now, not when written: the history is ordered by time.
-      for (const itemId of fresh) editEvents.push({ roomId, itemId, userId, kind: "edit", createdAt: new Date(now) });
-      if (editEvents.length === fresh.length) setImmediate(() => void writeEditEvents());
+      const wasEmpty = editEvents.length === 0;
+      for (const itemId of itemIds) {
+        if (editedRecently(roomId, userId, itemId, now)) continue;
+        // Stamped now, not when written: the history is ordered by time.
+        editEvents.push({ roomId, itemId, userId, kind: "edit", createdAt: new Date(now) });
+      }
+      if (wasEmpty && editEvents.length > 0) setImmediate(() => void writeEditEvents());
     },
 
     async consent(roomId: string, userId: string, itemId: string, hash: string): Promise<ItemStatusRecord> {
