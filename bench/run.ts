@@ -461,7 +461,25 @@ function table(results: LevelResult[]): string {
   return [line(head), ...rows.map(line)].join("\n");
 }
 
+/**
+ * What is measured: the commit (and whether the tree had changes), and node flags given to Mend's
+ * server. Read when the run starts: an edit made while it runs does not change what it measured.
+ */
+function describeSource() {
+  const git = (...a: string[]) => {
+    try {
+      return execFileSync("git", a, { cwd: ROOT, encoding: "utf8" }).trim();
+    } catch {
+      return null;
+    }
+  };
+  const commit = git("rev-parse", "HEAD");
+  const changed = git("status", "--porcelain", "--untracked-files=no");
+  return { commit, uncommittedChanges: changed === null ? null : changed.length > 0, serverFlags: process.env.BENCH_SERVER_FLAGS ?? "" };
+}
+
 async function main() {
+  const source = describeSource();
   const { buildIfNeeded } = (await import(path.join(ROOT, "scripts/start.mjs"))) as { buildIfNeeded(): void };
   buildIfNeeded();
   console.log(`Mend benchmark: ${quick ? "quick, " : ""}levels ${levels.join(", ")} rooms × 2 partners (+ a therapist in 1 room of 10), ${EDITS_PER_SECOND} edits/s each, ${warmupSeconds} s of warm-up and ${seconds} s measured per level`);
@@ -540,17 +558,6 @@ async function main() {
 
   mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
   const file = path.join(ROOT, "bench/results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  // What was measured: the commit (and whether the tree had changes), and node flags given to Mend's server.
-  const git = (...a: string[]) => {
-    try {
-      return execFileSync("git", a, { cwd: ROOT, encoding: "utf8" }).trim();
-    } catch {
-      return null;
-    }
-  };
-  const commit = git("rev-parse", "HEAD");
-  const changed = git("status", "--porcelain", "--untracked-files=no");
-  const source = { commit, uncommittedChanges: changed === null ? null : changed.length > 0, serverFlags: process.env.BENCH_SERVER_FLAGS ?? "" };
   writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), source, quick, seconds, warmupSeconds, repeat, coldSamples, database: baseDatabaseUrl ? "postgres" : "pglite", pinned: canPin, cpus: cpus().length, levels: results, ratios, storm, cold, page, targets }, null, 2));
   console.log(`\nwritten to ${path.relative(ROOT, file)}`);
 }
