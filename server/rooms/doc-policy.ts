@@ -4,12 +4,14 @@
  */
 import type * as Y from "yjs";
 import { isLocked, type ItemStatusRecord } from "@/app/lib/agreement";
-import { canWriteDraft, type DraftName } from "@/app/lib/exercise";
-import { agreementStatus } from "@/app/lib/room-doc";
+import { canWriteDraft, type DraftName, type ExerciseState, readExerciseState } from "@/app/lib/exercise";
+import { agreementStatus, exerciseSection } from "@/app/lib/room-doc";
 import type { PolicyContext } from "@/app/lib/write-policy";
-import { docExerciseState } from "./exercise-doc";
 
 export class DocPolicyContext implements PolicyContext {
+  /** The exercise state last read, and the stored value it was read from (a new value, a new read). */
+  private exercise: { value: unknown; state: ExerciseState | null } = { value: undefined, state: null };
+
   constructor(private readonly doc: Y.Doc) {}
 
   isItemLocked(itemId: string): boolean {
@@ -17,6 +19,9 @@ export class DocPolicyContext implements PolicyContext {
   }
 
   canWriteDraft(userId: string, draft: DraftName): boolean {
-    return canWriteDraft(docExerciseState(this.doc), userId, draft);
+    // An update may hold thousands of draft changes: the state is checked once per stored value.
+    const value = exerciseSection(this.doc).get("state");
+    if (value !== this.exercise.value) this.exercise = { value, state: readExerciseState(value) };
+    return canWriteDraft(this.exercise.state, userId, draft);
   }
 }

@@ -578,8 +578,10 @@ export class LiveRoom {
     }
     for (const client of inspection.clients) this.clientOwners.set(client, writer.userId);
     if (inspection.changes.some((c) => c.topLevel || c.path[0] === "reviewDate")) this.options.onChanged?.(this.id);
+    const store = this.doc.store;
+    const nothingWaited = store.pendingStructs === null && store.pendingDs === null;
     try {
-      this.applyJudged(inspection.update, conn);
+      applyUpdateYoung(this.doc, inspection.update, conn);
     } finally {
       // Even if applying stopped half-way: an edit to an item clears consents to its earlier wording.
       let touched: Set<string> | null = null;
@@ -589,30 +591,13 @@ export class LiveRoom {
         this.options.onItemsEdited?.(this.id, writer.userId, touched);
       }
     }
-  }
-
-  /**
-   * Applies an update the policy accepted. Yjs would encode the transaction again for the
-   * "update" listener (a fifth of the cost of an edit); the judged bytes are exactly what is
-   * applied, since inspectUpdate refuses anything that would wait as pending, so they are
-   * broadcast and queued as they are.
-   */
-  private applyJudged(update: Uint8Array, conn: Connection): void {
-    const store = this.doc.store;
-    if (store.pendingStructs !== null || store.pendingDs !== null) {
-      // Something older waits (another node's row): Yjs's own encoding includes it once it applies.
-      applyUpdateYoung(this.doc, update, conn);
-      return;
-    }
-    this.doc.off("update", this.onDocUpdate);
-    let applied = false;
-    try {
-      applyUpdateYoung(this.doc, update, conn);
-      applied = true;
-    } finally {
-      this.doc.on("update", this.onDocUpdate);
-      // Stopped half-way: which part applied is not known, so the whole state goes (idempotent).
-      this.onDocUpdate(applied ? update : Y.encodeStateAsUpdate(this.doc), conn);
+    // Structs that depend on each other in a circle across clients pass every check, and Yjs
+    // keeps them waiting for ever (and would hand them to everyone who syncs). What did apply
+    // was judged and is kept; the rest is dropped, and the sender reloads.
+    if (nothingWaited && (store.pendingStructs !== null || store.pendingDs !== null)) {
+      store.pendingStructs = null;
+      store.pendingDs = null;
+      return this.refuse(conn, "This change could not be applied in full.");
     }
   }
 
