@@ -102,7 +102,7 @@ function script(rooms: number, edits: number): Array<{ setup: Uint8Array; frames
 interface Target {
   /** Takes one frame from partner `k` of room `r`. */
   receive(r: number, k: number, frame: Uint8Array): void;
-  close(): void;
+  close(): Promise<void>;
 }
 
 function mendTarget(edits: ReturnType<typeof script>, counter: { frames: number }): Target {
@@ -116,7 +116,11 @@ function mendTarget(edits: ReturnType<typeof script>, counter: { frames: number 
   });
   return {
     receive: (r, k, frame) => rooms[r]!.room.receive(rooms[r]!.conns[k]!, frame),
-    close: stop,
+    async close() {
+      for (const { room, conns } of rooms) for (const c of conns) room.connections.delete(c);
+      await Promise.all(rooms.map(({ room }) => room.close()));
+      stop();
+    },
   };
 }
 
@@ -138,7 +142,9 @@ function relayTarget(edits: ReturnType<typeof script>, counter: { frames: number
       // The relay's reply encoder (nothing is written to it for an update).
       syncProtocol.readSyncMessage(decodingOf(frame), encoding.createEncoder(), room.doc, room.peers[k]);
     },
-    close() {},
+    async close() {
+      for (const { doc } of rooms) doc.destroy();
+    },
   };
 }
 
@@ -155,8 +161,8 @@ interface Measured {
   sites: Array<[string, number]>;
 }
 
-async function measure(kind: "mend" | "relay", sampleAllocations: boolean): Promise<Measured> {
-  const edits = script(ROOMS, EDITS);
+async function measure(kind: "mend" | "relay", sampleAllocations: boolean, rooms = ROOMS, perPartner = EDITS): Promise<Measured> {
+  const edits = script(rooms, perPartner);
   const counter = { frames: 0 };
   const target = kind === "mend" ? mendTarget(edits, counter) : relayTarget(edits, counter);
   await new Promise((r) => setTimeout(r, 100));
@@ -171,16 +177,16 @@ async function measure(kind: "mend" | "relay", sampleAllocations: boolean): Prom
   const cpu = process.cpuUsage();
   // Every room gets one edit from each partner per round, in ten slices with a turn of the
   // event loop between them (so commits and their "saved" interleave with edits, as in a server).
-  for (let i = 0; i < EDITS; i++) {
+  for (let i = 0; i < perPartner; i++) {
     for (let slice = 0; slice < 10; slice++) {
-      for (let r = slice; r < ROOMS; r += 10) for (let k = 0; k < 2; k++) target.receive(r, k, edits[r]!.frames[k]![i]!);
+      for (let r = slice; r < rooms; r += 10) for (let k = 0; k < 2; k++) target.receive(r, k, edits[r]!.frames[k]![i]!);
       await new Promise((resolve) => setImmediate(resolve));
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   await new Promise((resolve) => setTimeout(resolve, 60)); // the last commits and their "saved"
   const used = process.cpuUsage(cpu);
-  const count = ROOMS * EDITS * 2;
+  const count = rooms * perPartner * 2;
   let kbPerEdit: number | null = null;
   const sites = new Map<string, number>();
   if (sampleAllocations) {
@@ -197,7 +203,7 @@ async function measure(kind: "mend" | "relay", sampleAllocations: boolean): Prom
     kbPerEdit = total / count / 1024;
   }
   session.disconnect();
-  target.close();
+  await target.close();
   return {
     cpuUsPerEdit: (used.user + used.system) / count,
     kbPerEdit,
@@ -215,6 +221,9 @@ interface SampleNode {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 console.log(`room cost: ${ROOMS} rooms × 2 partners × ${EDITS} edits, ${REPEAT} run(s) each, alternating; CPU of this one process`);
+// Warm-up, not counted: the first edits of a process pay for compiling the code.
+await measure("relay", false, 100, 20);
+await measure("mend", false, 100, 20);
 const runs: Record<"mend" | "relay", Measured[]> = { mend: [], relay: [] };
 for (let i = 0; i < REPEAT; i++) {
   for (const kind of i % 2 === 0 ? (["relay", "mend"] as const) : (["mend", "relay"] as const)) {

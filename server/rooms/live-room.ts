@@ -580,25 +580,27 @@ export class LiveRoom {
     if (inspection.changes.some((c) => c.topLevel || c.path[0] === "reviewDate")) this.options.onChanged?.(this.id);
     const store = this.doc.store;
     const nothingWaited = store.pendingStructs === null && store.pendingDs === null;
+    let incomplete = false;
     try {
       applyUpdateYoung(this.doc, inspection.update, conn);
+      // The inspector refuses what Yjs would keep waiting (gaps, missing neighbours, circles).
+      // Should anything still be left pending, it is dropped here rather than kept for ever and
+      // handed to everyone who syncs; what did apply was judged and stays; the sender reloads.
+      incomplete = nothingWaited && (store.pendingStructs !== null || store.pendingDs !== null);
+      if (incomplete) {
+        store.pendingStructs = null;
+        store.pendingDs = null;
+      }
     } finally {
       // Even if applying stopped half-way: an edit to an item clears consents to its earlier wording.
       let touched: Set<string> | null = null;
       for (const c of inspection.changes) if (c.section === "agreementItems" && c.itemId) (touched ??= new Set()).add(c.itemId);
       if (touched) {
         reconcileStatuses(this.doc, touched);
-        this.options.onItemsEdited?.(this.id, writer.userId, touched);
+        if (!incomplete) this.options.onItemsEdited?.(this.id, writer.userId, touched);
       }
     }
-    // Structs that depend on each other in a circle across clients pass every check, and Yjs
-    // keeps them waiting for ever (and would hand them to everyone who syncs). What did apply
-    // was judged and is kept; the rest is dropped, and the sender reloads.
-    if (nothingWaited && (store.pendingStructs !== null || store.pendingDs !== null)) {
-      store.pendingStructs = null;
-      store.pendingDs = null;
-      return this.refuse(conn, "This change could not be applied in full.");
-    }
+    if (incomplete) this.refuse(conn, "This change could not be applied in full.");
   }
 
   private receiveAwareness(conn: Connection, update: Uint8Array): void {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { addAgreementItem, agreementItems, commitmentText, findAgreementItem, meta } from "@/app/lib/room-doc";
 import { inspectUpdate } from "@/server/rooms/update-inspector";
+import { circularUpdate } from "../helpers/crafted-updates";
 
 /** A server doc with one item, and a client doc in sync with it. */
 function room() {
@@ -216,6 +217,29 @@ describe("forged and out-of-order updates", () => {
     expect(item.origin && Y.getState(server.store, item.origin.client)).toBeGreaterThan(item.origin!.clock);
     expect(item.rightOrigin?.client).toBe(ben.clientID);
     expect(inspectUpdate(server, u)).toEqual({ ok: false, reason: expect.any(String) });
+  });
+
+  it("refuses structs of two clients that wait for each other in a circle (Yjs would keep them pending for ever)", () => {
+    const { server, client } = room();
+    const commitment = commitmentText(findAgreementItem(client, "item-1")!.item) as unknown as { _item: Y.Item };
+    const bytes = circularUpdate(client.clientID, commitment._item.id);
+    expect(inspectUpdate(server, bytes)).toEqual({ ok: false, reason: expect.any(String) });
+    // what the check stands for: Yjs integrates none of it
+    Y.applyUpdate(server, bytes);
+    expect(server.store.pendingStructs).not.toBeNull();
+  });
+
+  it("takes one update with two clients' typing, one after the other's (no circle)", () => {
+    const { server, client } = room();
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(client));
+    const before = Y.encodeStateVector(server);
+    commitmentText(findAgreementItem(client, "item-1")!.item).insert(0, "Ana: ");
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(client));
+    commitmentText(findAgreementItem(other, "item-1")!.item).insert(5, "and Ben ");
+    const both = Y.encodeStateAsUpdate(other, before);
+    expect(Y.decodeUpdate(both).structs.length).toBeGreaterThan(1);
+    expect(inspectUpdate(server, both)).toMatchObject({ ok: true, clients: new Set([client.clientID, other.clientID]) });
   });
 
   it("reports ids written into new items, for the caller to check", () => {
