@@ -5,27 +5,22 @@
 import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type OpenDatabase, openDatabase } from "@/db/client";
-import { agreementEvents, rooms, users } from "@/db/schema";
+import type { OpenDatabase } from "@/db/client";
+import { agreementEvents, rooms } from "@/db/schema";
 import type { RoomRegistry } from "@/server/rooms/registry";
 import { createAgreement } from "@/server/services/agreement";
 import type { Rooms } from "@/server/services/rooms";
 import { waitFor } from "../helpers/http";
-import { createTestDatabase, type TestDatabase } from "../helpers/server";
+import { type DatabaseWithUser, openDatabaseWithUser } from "../helpers/database";
 
-let testDb: TestDatabase;
+let database: DatabaseWithUser;
 let open: OpenDatabase;
 let userId: string;
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  open = await openDatabase({ databaseUrl: testDb.databaseUrl, dataDir: testDb.dataDir });
-  const [user] = await open.db.insert(users).values({ email: `edits-${Date.now()}@example.org`, name: "Ana", passwordHash: "-" }).returning({ id: users.id });
-  userId = user!.id;
+  database = await openDatabaseWithUser("edits");
+  ({ open, userId } = database);
 });
-afterAll(async () => {
-  await open.close();
-  await testDb.drop();
-});
+afterAll(() => database.close());
 
 // Recording edits needs only the database.
 const agreement = () => createAgreement(open.db, {} as Rooms, {} as RoomRegistry);

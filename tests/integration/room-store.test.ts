@@ -6,26 +6,21 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as Y from "yjs";
-import { type OpenDatabase, openDatabase } from "@/db/client";
-import { roomUpdates, rooms, users } from "@/db/schema";
+import type { OpenDatabase } from "@/db/client";
+import { roomUpdates, rooms } from "@/db/schema";
 import { applyLog, createRoomStore, type RoomStore } from "@/server/rooms/room-store";
-import { createTestDatabase, type TestDatabase } from "../helpers/server";
+import { type DatabaseWithUser, openDatabaseWithUser } from "../helpers/database";
 
-let testDb: TestDatabase;
+let database: DatabaseWithUser;
 let open: OpenDatabase;
 let store: RoomStore;
 let owner: string;
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  open = await openDatabase({ databaseUrl: testDb.databaseUrl, dataDir: testDb.dataDir });
+  database = await openDatabaseWithUser("store");
+  ({ open, userId: owner } = database);
   store = createRoomStore(open.db, open.syncToDisk);
-  const [user] = await open.db.insert(users).values({ email: `store-${Date.now()}@example.org`, name: "Ana", passwordHash: "-" }).returning({ id: users.id });
-  owner = user!.id;
 });
-afterAll(async () => {
-  await open.close();
-  await testDb.drop();
-});
+afterAll(() => database.close());
 
 /** A room whose log holds `count` rows, one per edit of a text, as the edits made them. */
 async function roomWithLog(count: number): Promise<{ roomId: string; text: string }> {
