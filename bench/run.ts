@@ -31,6 +31,10 @@ const seconds = Number(args.seconds ?? (quick ? 8 : 20));
 // Typing before the measured window. At 1,000 rooms Mend needs about five seconds after every
 // room's first edits arrive at once (its commits and event loop are slow until then), a start no
 // steady load has; the relay gets the same warm-up.
+/** BENCH_PHASE_FILE: a profiler attached to the server's inspector learns when a window starts and ends. */
+function phase(text: string): void {
+  if (process.env.BENCH_PHASE_FILE) writeFileSync(process.env.BENCH_PHASE_FILE, text);
+}
 const warmupSeconds = Number(args.warmup ?? (quick ? 3 : 8));
 const historySize = Number(args.history ?? (quick ? 5_000 : 100_000));
 // Runs of each server per level; verdicts use the median run (this machine is noisy: the same
@@ -296,7 +300,9 @@ async function runLevel(kind: "mend" | "relay", roomCount: number, people: Peopl
     const db0 = usesPostgres ? postgresCpuSeconds() : 0;
     const m0 = performance.now();
     lag.enable();
+    phase(`${kind} measuring`);
     await sleep(seconds * 1000);
+    phase(`${kind} done`);
     lag.disable();
     const cpu1 = cpuSeconds(target.pid);
     const db1 = usesPostgres ? postgresCpuSeconds() : 0;

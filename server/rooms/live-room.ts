@@ -56,6 +56,13 @@ export class Connection {
    * sent meanwhile builds on edits we never took, and would be refused.
    */
   holdingBack: false | "held" | "asked" = false;
+  /**
+   * "Saved" goes to those whose words a commit holds (decision 014): this connection is told
+   * after the batch with this number commits (0: it waits for nothing).
+   */
+  savedAfter = 0;
+  /** The committed snapshot this connection was last told (the room's, by identity). */
+  lastSaved: Uint8Array | null = null;
 
   constructor(
     readonly ws: WebSocket,
@@ -112,6 +119,9 @@ export class LiveRoom {
   private flushing: Promise<void> | null = null;
   private flushScheduled = false;
   private failures = 0;
+  /** Batches taken from `pending` so far; the one being committed, if any (0: none). */
+  private batchesTaken = 0;
+  private inFlightBatch = 0;
   /** Bytes of accepted updates not yet committed, queued or being written (bounded). */
   private pendingBytes = 0;
   private inFlightBytes = 0;
@@ -412,9 +422,8 @@ export class LiveRoom {
       this.savedSoon = false;
       if (this.closed || this.pending.length > 0 || this.flushing) return; // the flush works it out
       this.remoteApplied = false;
+      // Nobody here waits for it: their own words are in this node's commits.
       this.committed = this.snapshots.encode();
-      const saved = this.savedMessage();
-      for (const conn of this.connections) conn.send(saved);
       this.askHeldBackEdits();
     });
   }
@@ -459,7 +468,7 @@ export class LiveRoom {
         ),
       );
     }
-    conn.send(this.savedMessage());
+    this.sendSaved(conn, this.savedMessage());
     if (this.failures > 0) conn.send(this.pausedMessage());
     if (first) {
       this.broadcastPresence();
@@ -540,7 +549,8 @@ export class LiveRoom {
     // A refused update is dropped whole: not applied, not stored, not broadcast.
     const inspection = inspectUpdate(this.doc, received); // throws on corrupt bytes → 1007
     if (!inspection.ok) return this.refuse(conn, inspection.reason);
-    if (inspection.changes.length === 0 && inspection.clients.size === 0) return; // nothing new
+    // Nothing new: words the room has already, maybe sent before a reconnect, and not committed yet.
+    if (inspection.changes.length === 0 && inspection.clients.size === 0) return this.owesSaved(conn);
     const writer = conn.writer;
     // Removing a whole item deletes its fields too; those follow from the removal, which is judged.
     let removed: Set<string> | null = null;
@@ -601,6 +611,23 @@ export class LiveRoom {
       }
     }
     if (incomplete) this.refuse(conn, "This change could not be applied in full.");
+    else this.owesSaved(conn);
+  }
+
+  /**
+   * This connection has words in the room (just applied, or already there) and is told "saved"
+   * once they are committed: after the batch that holds them, or now if that happened already.
+   */
+  private owesSaved(conn: Connection): void {
+    if (this.pending.length > 0) conn.savedAfter = this.batchesTaken + 1;
+    else if (this.inFlightBatch !== 0) conn.savedAfter = this.inFlightBatch;
+    else if (conn.lastSaved !== this.committed) this.sendSaved(conn, this.savedMessage());
+  }
+
+  private sendSaved(conn: Connection, frame: Uint8Array): void {
+    conn.send(frame);
+    conn.lastSaved = this.committed;
+    conn.savedAfter = 0;
   }
 
   private receiveAwareness(conn: Connection, update: Uint8Array): void {
@@ -670,6 +697,8 @@ export class LiveRoom {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
+      const batchNumber = ++this.batchesTaken;
+      this.inFlightBatch = batchNumber;
       this.inFlightBytes = this.pendingBytes;
       this.pendingBytes = 0;
       // Every applied update is in `batch` or already committed, so this is exactly the state
@@ -683,6 +712,7 @@ export class LiveRoom {
         seq = await this.store.append(this.id, update);
       } catch (error) {
         this.inFlightBytes = 0;
+        this.inFlightBatch = 0;
         if (/does not exist/.test((error as Error).message)) {
           // The room itself was deleted (its last member left Mend): nothing to save it into.
           log.warn("room no longer exists; dropping its unsaved updates", { room: this.id });
@@ -712,6 +742,9 @@ export class LiveRoom {
         continue;
       }
       this.inFlightBytes = 0;
+      this.inFlightBatch = 0;
+      // Everyone was told saving paused: everyone hears that it is back.
+      const toldPaused = this.failures > 0;
       this.failures = 0;
       if (this.options.bus) {
         // Committed: now the other nodes may show it (and who wrote under which client id).
@@ -727,7 +760,9 @@ export class LiveRoom {
       this.committed = this.remoteApplied && this.pending.length === 0 ? this.snapshots.encode() : snapshot;
       if (this.pending.length === 0) this.remoteApplied = false;
       const saved = this.savedMessage();
-      for (const conn of this.connections) conn.send(saved);
+      for (const conn of this.connections) {
+        if (toldPaused || (conn.savedAfter !== 0 && conn.savedAfter <= batchNumber)) this.sendSaved(conn, saved);
+      }
       this.askHeldBackEdits();
       if (++this.rowsSinceCompaction >= this.options.compactionThreshold) await this.compact();
       else if (this.rewriteRetry) await this.compact({ clearRewrite: true });

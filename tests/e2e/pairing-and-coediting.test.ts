@@ -94,9 +94,24 @@ it("two partners pair through an invite link and co-edit one commitment live", a
   await expect.poll(() => ana.getByTestId("save-state").getAttribute("data-state")).toBe("saved");
   await expect.poll(() => ben.getByTestId("save-state").getAttribute("data-state")).toBe("saved");
 
+  // While Ana types, Ben's page, which wrote none of it, never says "Saving…" (decision 014)
+  await ben.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { saveStates: string[] }).saveStates = seen;
+    const record = () => seen.push(document.querySelector('[data-testid="save-state"]')?.getAttribute("data-state") ?? "none");
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"] });
+  });
+  await anaBox.press("End");
+  await ana.keyboard.type(" Gently.", { delay: 30 });
+  const final = `${merged} Gently.`;
+  await expect.poll(() => benBox.inputValue()).toBe(final);
+  await expect.poll(() => ana.getByTestId("save-state").getAttribute("data-state")).toBe("saved");
+  const benStates = await ben.evaluate(() => (window as unknown as { saveStates: string[] }).saveStates);
+  expect(benStates.filter((state) => state !== "saved")).toEqual([]);
+
   // a reload shows what was saved
   await ben.reload();
-  await expect.poll(() => ben.getByLabel("Commitment 1").inputValue()).toBe(merged);
+  await expect.poll(() => ben.getByLabel("Commitment 1").inputValue()).toBe(final);
 
   // a third person is kept out of the room and cannot reuse the invite
   const cy = await (await browser.newContext()).newPage();

@@ -9,7 +9,7 @@ import WebSocket from "ws";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { isDocSaved } from "@/app/lib/saved-state";
+import { UnsavedWords } from "@/app/lib/saved-state";
 import { MessageType, type Notice, type PresentMember } from "@/app/lib/wire";
 import { waitFor } from "./http";
 
@@ -26,7 +26,7 @@ export interface YClient {
   frames: Uint8Array[];
   committed(): Y.Snapshot | null;
   synced(): boolean;
-  /** Resolves when everything in the local doc is committed on the server. */
+  /** Resolves when everything written into this doc (not received from the server) is committed. */
   waitSaved(timeoutMs?: number): Promise<void>;
   sendRaw(data: Uint8Array | string): void;
   closed: Promise<{ code: number; reason: string }>;
@@ -53,6 +53,9 @@ export function expectUpgradeRefused(url: string, headers: Record<string, string
   });
 }
 
+/** A doc carried to a new connection (a reconnect) still waits for the words written into it. */
+const unsavedOf = new WeakMap<Y.Doc, UnsavedWords>();
+
 export async function connectY(base: string, roomId: string, cookie: string, doc = new Y.Doc()): Promise<YClient> {
   const ws = new WebSocket(yjsUrl(base, roomId), { headers: { cookie } });
   ws.binaryType = "nodebuffer";
@@ -62,6 +65,8 @@ export async function connectY(base: string, roomId: string, cookie: string, doc
   let presence: PresentMember[] | null = null;
   let committed: Y.Snapshot | null = null;
   let synced = false;
+  const unsaved = unsavedOf.get(doc) ?? new UnsavedWords(doc, (origin) => origin === REMOTE);
+  unsavedOf.set(doc, unsaved);
 
   const send = (bytes: Uint8Array) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(bytes);
@@ -124,7 +129,7 @@ export async function connectY(base: string, roomId: string, cookie: string, doc
     frames,
     committed: () => committed,
     synced: () => synced,
-    waitSaved: (timeoutMs = 10_000) => waitFor(() => isDocSaved(doc, committed), "saved", timeoutMs).then(() => {}),
+    waitSaved: (timeoutMs = 10_000) => waitFor(() => unsaved.savedIn(committed), "saved", timeoutMs).then(() => {}),
     sendRaw: (data) => ws.send(data),
     closed,
     close: () => {

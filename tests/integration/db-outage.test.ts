@@ -8,7 +8,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import { addAgreementItem, commitmentText, findAgreementItem, readAgreement } from "@/app/lib/room-doc";
+import { MessageType } from "@/app/lib/wire";
 import { pairedRoom, waitFor } from "../helpers/http";
 import { type PrivatePostgres, startPrivatePostgres } from "../helpers/private-postgres";
 import { startServer, type TestServer } from "../helpers/server";
@@ -35,6 +37,7 @@ async function savedCommitment(roomId: string, cookie: string): Promise<string |
     later.close();
   }
 }
+const savedFrames = (c: { frames: Uint8Array[] }) => c.frames.filter((f) => f[0] === MessageType.saved).length;
 // Runs only where PostgreSQL's binaries are installed, in the PGlite project (vitest.config.ts).
 beforeAll(async () => {
   pg = await startPrivatePostgres();
@@ -61,10 +64,12 @@ describe("when PostgreSQL goes away for a while", () => {
     // …and both are told, plainly, that saving is paused.
     await waitFor(() => ana.notices.some((n) => n.kind === "saving-paused") && ben.notices.some((n) => n.kind === "saving-paused"), "told saving is paused");
     expect(ana.notices.find((n) => n.kind === "saving-paused")!.message).toMatch(/saved as soon as it is back/);
+    const benHeard = savedFrames(ben);
 
     pg!.start();
     await ana.waitSaved(30_000);
-    await ben.waitSaved(30_000);
+    // Ben wrote nothing, but was told saving paused: he hears that it is back.
+    await waitFor(() => savedFrames(ben) > benHeard, "Ben told saving is back", 30_000);
     for (const c of [ana, ben]) c.close();
 
     // Everything is really in the database: a restarted server has it.
@@ -132,5 +137,31 @@ describe("when PostgreSQL goes away for a while", () => {
     await ben.waitSaved(30_000);
     for (const c of [ana, ben]) c.close();
     expect(await savedCommitment(roomId, a.cookie)).toBe("Before. While it hung.");
+  });
+
+  it("a connection that sends words the room already has, not yet committed, is told when they are", async () => {
+    const { a, roomId } = await pairedRoom(server!.url);
+    // Two connections of Ana's (a reconnect does the same: the new one sends what the old one had sent).
+    const [first, second] = await Promise.all([connectY(server!.url, roomId, a.cookie), connectY(server!.url, roomId, a.cookie)]);
+    addAgreementItem(first.doc, { id: "item-1", createdBy: a.id, commitment: "" });
+    await first.waitSaved();
+    await waitFor(() => findAgreementItem(second.doc, "item-1"), "item on the second connection");
+
+    pg!.freeze();
+    try {
+      const before = Y.encodeStateVector(first.doc);
+      commitmentText(findAgreementItem(first.doc, "item-1")!.item).insert(0, "Said twice.");
+      // The same words, written into the second doc before the server's copy reaches it: the
+      // second connection sends them too, and the room, which has them already, takes nothing.
+      Y.applyUpdate(second.doc, Y.encodeStateAsUpdate(first.doc, before), "typed here");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      pg!.thaw();
+    }
+    await first.waitSaved(10_000);
+    await second.waitSaved(10_000);
+    // Told because its words were committed, not because everyone heard saving was back.
+    expect(second.notices.filter((n) => n.kind === "saving-paused")).toEqual([]);
+    for (const c of [first, second]) c.close();
   });
 });

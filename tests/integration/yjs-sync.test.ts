@@ -5,6 +5,7 @@ import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import type { AwarenessState } from "@/app/lib/awareness";
+import { MessageType } from "@/app/lib/wire";
 import { addAgreementItem, commitmentText, findAgreementItem, readAgreement, removeAgreementItem } from "@/app/lib/room-doc";
 import { api, newPerson, pairedRoom, waitFor } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
@@ -78,6 +79,30 @@ describe("co-editing", () => {
     await ben.waitSaved();
     expect(ben.notices).toEqual([]);
     await waitFor(() => readAgreement(ana.doc).length === 0, "removal to reach Ana");
+    ana.close();
+    ben.close();
+  });
+
+  it("'saved' goes to whoever wrote: a partner who only reads is not sent one per keystroke", async () => {
+    const { a, b, roomId } = await pairedRoom(server.url);
+    const ana = await connectY(server.url, roomId, a.cookie);
+    const ben = await connectY(server.url, roomId, b.cookie);
+    const savedFrames = (c: { frames: Uint8Array[] }) => c.frames.filter((f) => f[0] === MessageType.saved).length;
+    expect(savedFrames(ben), "one on joining").toBe(1);
+    addAgreementItem(ana.doc, { id: "w", createdBy: a.id, commitment: "" });
+    await ana.waitSaved();
+    const text = commitmentText(findAgreementItem(ana.doc, "w")!.item);
+    for (const word of ["We ", "talk ", "first."]) {
+      text.insert(text.length, word);
+      await ana.waitSaved();
+    }
+    await waitFor(() => readAgreement(ben.doc)[0]?.commitment === "We talk first.", "Ben reads it");
+    expect(savedFrames(ana), "Ana hears of each of her commits").toBeGreaterThanOrEqual(2);
+    expect(savedFrames(ben), "Ben, who wrote nothing, hears nothing more").toBe(1);
+    // Ben writes: now he is told.
+    commitmentText(findAgreementItem(ben.doc, "w")!.item).insert(0, "Ben: ");
+    await ben.waitSaved();
+    expect(savedFrames(ben)).toBe(2);
     ana.close();
     ben.close();
   });

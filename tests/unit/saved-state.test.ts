@@ -1,46 +1,102 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { isCoveredBy, isDocSaved } from "@/app/lib/saved-state";
+import { isCoveredBy, UnsavedWords } from "@/app/lib/saved-state";
 
-/** A "server" doc standing for what is committed, and a "client" doc editing ahead of it. */
+const SERVER = Symbol("server");
+
+/** A "server" doc standing for what is committed, and a "client" doc writing ahead of it. */
 function pair() {
   const server = new Y.Doc();
   const client = new Y.Doc();
   const text = client.getText("t");
+  const unsaved = new UnsavedWords(client, (origin) => origin === SERVER);
   const push = () => Y.applyUpdate(server, Y.encodeStateAsUpdate(client));
-  return { server, client, text, push };
+  /** The server's doc gets words from someone else, and the client receives them. */
+  const partnerWrites = (at: number, words: string) => {
+    const partner = new Y.Doc();
+    Y.applyUpdate(partner, Y.encodeStateAsUpdate(server));
+    partner.getText("t").insert(at, words);
+    const update = Y.encodeStateAsUpdate(partner, Y.encodeStateVector(server));
+    Y.applyUpdate(server, update);
+    Y.applyUpdate(client, update, SERVER);
+  };
+  return { server, client, text, unsaved, push, partnerWrites };
 }
 
 describe("saved state", () => {
   it("is not saved before the server has said anything", () => {
-    expect(isDocSaved(new Y.Doc(), null)).toBe(false);
+    const { unsaved } = pair();
+    expect(unsaved.savedIn(null)).toBe(false);
   });
 
-  it("is saved when the committed state has every insertion", () => {
-    const { server, client, text, push } = pair();
+  it("is saved when the committed state has every insertion written here", () => {
+    const { server, text, unsaved, push } = pair();
     text.insert(0, "hello");
-    expect(isDocSaved(client, Y.snapshot(server))).toBe(false);
+    expect(unsaved.savedIn(Y.snapshot(server))).toBe(false);
     push();
-    expect(isDocSaved(client, Y.snapshot(server))).toBe(true);
+    expect(unsaved.savedIn(Y.snapshot(server))).toBe(true);
   });
 
   it("notices a deletion that is not committed yet (it adds no clock)", () => {
-    const { server, client, text, push } = pair();
+    const { server, client, text, unsaved, push } = pair();
     text.insert(0, "hello world");
     push();
+    expect(unsaved.savedIn(Y.snapshot(server))).toBe(true);
     text.delete(5, 6);
     expect(Y.encodeStateVector(client)).toEqual(Y.encodeStateVector(server));
-    expect(isDocSaved(client, Y.snapshot(server))).toBe(false);
+    expect(unsaved.savedIn(Y.snapshot(server))).toBe(false);
     push();
-    expect(isDocSaved(client, Y.snapshot(server))).toBe(true);
+    expect(unsaved.savedIn(Y.snapshot(server))).toBe(true);
   });
 
-  it("counts a committed state that is ahead (others' edits) as covering", () => {
-    const { server, client, text, push } = pair();
+  it("a partner's words arriving from the server, not committed yet, leave this person's words saved", () => {
+    const { server, text, unsaved, push, partnerWrites } = pair();
+    text.insert(0, "mine");
+    push();
+    const committed = Y.snapshot(server);
+    partnerWrites(4, " and theirs");
+    expect(text.toString()).toBe("mine and theirs");
+    expect(unsaved.savedIn(committed)).toBe(true);
+  });
+
+  it("deleting a partner's words is this person's change, and waits to be committed", () => {
+    const { server, text, unsaved, partnerWrites } = pair();
+    partnerWrites(0, "their words");
+    const before = Y.snapshot(server);
+    expect(unsaved.savedIn(before)).toBe(true);
+    text.delete(0, 6);
+    expect(unsaved.savedIn(before)).toBe(false);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(text.doc!));
+    expect(unsaved.savedIn(Y.snapshot(server))).toBe(true);
+  });
+
+  it("words written before the server's last word still wait for a later one that covers them", () => {
+    const { server, text, unsaved, push } = pair();
     text.insert(0, "a");
     push();
-    server.getText("t").insert(1, "b");
-    expect(isDocSaved(client, Y.snapshot(server))).toBe(true);
+    const first = Y.snapshot(server);
+    text.insert(1, "b");
+    expect(unsaved.savedIn(first)).toBe(false);
+    expect(unsaved.savedIn(first), "asked again, still not").toBe(false);
+    push();
+    expect(unsaved.savedIn(Y.snapshot(server))).toBe(true);
+  });
+
+  it("words restored into the doc (not from the server) count as this person's", () => {
+    const { server, client, unsaved } = pair();
+    const offline = new Y.Doc();
+    offline.getText("t").insert(0, "kept in the browser");
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(offline), Symbol("restored"));
+    expect(unsaved.savedIn(Y.snapshot(server))).toBe(false);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(client));
+    expect(unsaved.savedIn(Y.snapshot(server))).toBe(true);
+  });
+
+  it("stops listening when destroyed", () => {
+    const { server, text, unsaved } = pair();
+    unsaved.destroy();
+    text.insert(0, "after");
+    expect(unsaved.savedIn(Y.snapshot(server))).toBe(true);
   });
 
   it("compares deletion ranges piece by piece", () => {

@@ -6,7 +6,7 @@ import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import type { AwarenessState } from "@/app/lib/awareness";
-import { isDocSaved } from "@/app/lib/saved-state";
+import { UnsavedWords } from "@/app/lib/saved-state";
 import { reconnectDelay } from "@/app/lib/backoff";
 import { clearUnsaved, readUnsaved, writeUnsaved } from "@/app/lib/offline-store";
 import { CloseCode, MessageType, type Notice, type PresentMember } from "@/app/lib/wire";
@@ -84,7 +84,9 @@ export function useLiveRoom(roomId: string, userId: string): LiveRoom {
     /** A copy of unsaved edits may be in this browser's storage. */
     let kept = false;
     let keepTimer: ReturnType<typeof setTimeout> | undefined;
-    const isSaved = () => committed !== null && isDocSaved(doc, committed);
+    // Everything but the server's own updates: typing here, and words restored from this browser.
+    const unsaved = new UnsavedWords(doc, (origin) => origin === provider);
+    const isSaved = () => unsaved.savedIn(committed);
     const refreshSaved = () => {
       const saved = isSaved();
       setSaveState(committed === null ? "waiting" : saved ? "saved" : paused ? "paused" : "saving");
@@ -227,6 +229,7 @@ export function useLiveRoom(roomId: string, userId: string): LiveRoom {
       socket.disconnect();
       provider.awareness.off("change", onAwareness);
       doc.off("update", onUpdate);
+      unsaved.destroy();
       provider.destroy();
       doc.destroy();
       setLive(null);
