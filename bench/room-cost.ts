@@ -21,7 +21,7 @@ import * as Y from "yjs";
 import { addAgreementItem, agreementItems, commitmentText } from "@/app/lib/room-doc";
 import { MessageType } from "@/app/lib/wire";
 import { Connection, LiveRoom } from "@/server/rooms/live-room";
-import type { RoomStore } from "@/server/rooms/room-store";
+import { Commit, type RoomStore } from "@/server/rooms/room-store";
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
@@ -40,17 +40,30 @@ function syncFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
-/** The store: every append is answered at the next 20 ms tick, with the next sequence number. */
+/**
+ * The store: what was enqueued is committed together at the next 20 ms tick, each room's row
+ * with the next sequence number, like the real store's group commit (one answer per commit).
+ */
 function memoryStore(): { store: RoomStore; stop(): void } {
   let seq = 0;
-  let waiting: Array<(seq: number) => void> = [];
+  let batch: { rooms: string[]; answer: Promise<Commit>; resolve(commit: Commit): void } | null = null;
   const timer = setInterval(() => {
-    const answered = waiting;
-    waiting = [];
-    for (const resolve of answered) resolve(++seq);
+    if (!batch) return;
+    const { rooms, resolve } = batch;
+    batch = null;
+    resolve(new Commit(new Map(rooms.map((id) => [id, ++seq]))));
   }, 20);
+  const enqueue = (roomId: string) => {
+    if (!batch) {
+      let resolve!: (commit: Commit) => void;
+      const answer = new Promise<Commit>((res) => (resolve = res));
+      batch = { rooms: [], answer, resolve };
+    }
+    batch.rooms.push(roomId);
+    return batch.answer;
+  };
   const store = {
-    append: () => new Promise<number>((resolve) => waiting.push(resolve)),
+    enqueue,
     compact: async () => ({ rowsBefore: 0, seq }),
     replaceUpTo: async () => true,
     readSince: async () => [],

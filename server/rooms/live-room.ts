@@ -117,6 +117,7 @@ export class LiveRoom {
   readonly awareness: awarenessProtocol.Awareness;
   private pending: Uint8Array[] = [];
   private flushing: Promise<void> | null = null;
+  private draining = false;
   private flushScheduled = false;
   private failures = 0;
   /** Batches taken from `pending` so far; the one being committed, if any (0: none). */
@@ -681,12 +682,14 @@ export class LiveRoom {
    * the next. Clients are told "saved" only after the commit returns.
    */
   flush(): Promise<void> {
-    if (!this.flushing) {
-      this.flushing = this.drain().finally(() => {
-        this.flushing = null;
-      });
+    if (!this.flushing && this.pending.length > 0) {
+      const run = this.drain();
+      // It clears `flushing` itself when it ends (no `finally` chained on: two promises a commit).
+      // One that ended before returning (it threw at once) has nothing left to wait for.
+      if (!this.draining) return run;
+      this.flushing = run;
     }
-    return this.flushing;
+    return this.flushing ?? Promise.resolve();
   }
 
   get hasUnsavedChanges(): boolean {
@@ -694,78 +697,84 @@ export class LiveRoom {
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      const batchNumber = ++this.batchesTaken;
-      this.inFlightBatch = batchNumber;
-      this.inFlightBytes = this.pendingBytes;
-      this.pendingBytes = 0;
-      // Every applied update is in `batch` or already committed, so this is exactly the state
-      // that will be committed when the append returns.
-      const snapshot = this.snapshots.encode();
-      this.remoteApplied = false;
-      const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
-      let seq: number;
-      try {
-        // A database that hangs instead of refusing fails the append too (SAVE_TIMEOUT_MS, in the store).
-        seq = await this.store.append(this.id, update);
-      } catch (error) {
+    this.draining = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        const batchNumber = ++this.batchesTaken;
+        this.inFlightBatch = batchNumber;
+        this.inFlightBytes = this.pendingBytes;
+        this.pendingBytes = 0;
+        // Every applied update is in `batch` or already committed, so this is exactly the state
+        // that will be committed when the append returns.
+        const snapshot = this.snapshots.encode();
+        this.remoteApplied = false;
+        const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+        let seq: number;
+        try {
+          // A database that hangs instead of refusing fails the append too (SAVE_TIMEOUT_MS, in the store).
+          seq = (await this.store.enqueue(this.id, update)).seqOf(this.id);
+        } catch (error) {
+          this.inFlightBytes = 0;
+          this.inFlightBatch = 0;
+          if (/does not exist/.test((error as Error).message)) {
+            // The room itself was deleted (its last member left Mend): nothing to save it into.
+            log.warn("room no longer exists; dropping its unsaved updates", { room: this.id });
+            this.pending = [];
+            this.pendingBytes = 0;
+            return;
+          }
+          // Kept as one merged update: many small ones would cost more to hold and to retry.
+          this.pending = [Y.mergeUpdates(batch.concat(this.pending))];
+          this.pendingBytes = this.pending[0]!.byteLength;
+          this.failures++;
+          // Everyone in the room is told once, plainly; "saved" comes back when it is true again.
+          if (this.failures === 1) {
+            const paused = this.pausedMessage();
+            for (const conn of this.connections) conn.send(paused);
+          }
+          // Jittered, so rooms (and nodes) do not all knock at the same moment when it returns.
+          const wait = Math.min(100 * 2 ** this.failures, 5_000) * (0.5 + Math.random() / 2);
+          log.error("could not save room updates; retrying", {
+            room: this.id,
+            attempt: this.failures,
+            retryInMs: wait,
+            reason: (error as Error).message.slice(0, 200),
+          });
+          if (this.closed && this.failures > 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          continue;
+        }
         this.inFlightBytes = 0;
         this.inFlightBatch = 0;
-        if (/does not exist/.test((error as Error).message)) {
-          // The room itself was deleted (its last member left Mend): nothing to save it into.
-          log.warn("room no longer exists; dropping its unsaved updates", { room: this.id });
-          this.pending = [];
-          this.pendingBytes = 0;
-          return;
+        // Everyone was told saving paused: everyone hears that it is back.
+        const toldPaused = this.failures > 0;
+        this.failures = 0;
+        if (this.options.bus) {
+          // Committed: now the other nodes may show it (and who wrote under which client id).
+          const owners: Owners = [];
+          for (const client of Y.parseUpdateMeta(update).from.keys()) {
+            const owner = this.clientOwners.get(client);
+            if (owner !== undefined) owners.push([client, owner]);
+          }
+          this.options.bus.publish(this.id, { kind: "update", seq, update, owners });
         }
-        // Kept as one merged update: many small ones would cost more to hold and to retry.
-        this.pending = [Y.mergeUpdates(batch.concat(this.pending))];
-        this.pendingBytes = this.pending[0]!.byteLength;
-        this.failures++;
-        // Everyone in the room is told once, plainly; "saved" comes back when it is true again.
-        if (this.failures === 1) {
-          const paused = this.pausedMessage();
-          for (const conn of this.connections) conn.send(paused);
+        this.markSeq(seq);
+        // Another node's (committed) work applied meanwhile is saved too, unless ours is pending.
+        this.committed = this.remoteApplied && this.pending.length === 0 ? this.snapshots.encode() : snapshot;
+        if (this.pending.length === 0) this.remoteApplied = false;
+        const saved = this.savedMessage();
+        for (const conn of this.connections) {
+          if (toldPaused || (conn.savedAfter !== 0 && conn.savedAfter <= batchNumber)) this.sendSaved(conn, saved);
         }
-        // Jittered, so rooms (and nodes) do not all knock at the same moment when it returns.
-        const wait = Math.min(100 * 2 ** this.failures, 5_000) * (0.5 + Math.random() / 2);
-        log.error("could not save room updates; retrying", {
-          room: this.id,
-          attempt: this.failures,
-          retryInMs: wait,
-          reason: (error as Error).message.slice(0, 200),
-        });
-        if (this.closed && this.failures > 5) throw error;
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        continue;
+        this.askHeldBackEdits();
+        if (++this.rowsSinceCompaction >= this.options.compactionThreshold) await this.compact();
+        else if (this.rewriteRetry) await this.compact({ clearRewrite: true });
       }
-      this.inFlightBytes = 0;
-      this.inFlightBatch = 0;
-      // Everyone was told saving paused: everyone hears that it is back.
-      const toldPaused = this.failures > 0;
-      this.failures = 0;
-      if (this.options.bus) {
-        // Committed: now the other nodes may show it (and who wrote under which client id).
-        const owners: Owners = [];
-        for (const client of Y.parseUpdateMeta(update).from.keys()) {
-          const owner = this.clientOwners.get(client);
-          if (owner !== undefined) owners.push([client, owner]);
-        }
-        this.options.bus.publish(this.id, { kind: "update", seq, update, owners });
-      }
-      this.markSeq(seq);
-      // Another node's (committed) work applied meanwhile is saved too, unless ours is pending.
-      this.committed = this.remoteApplied && this.pending.length === 0 ? this.snapshots.encode() : snapshot;
-      if (this.pending.length === 0) this.remoteApplied = false;
-      const saved = this.savedMessage();
-      for (const conn of this.connections) {
-        if (toldPaused || (conn.savedAfter !== 0 && conn.savedAfter <= batchNumber)) this.sendSaved(conn, saved);
-      }
-      this.askHeldBackEdits();
-      if (++this.rowsSinceCompaction >= this.options.compactionThreshold) await this.compact();
-      else if (this.rewriteRetry) await this.compact({ clearRewrite: true });
+    } finally {
+      this.draining = false;
+      this.flushing = null;
     }
   }
 

@@ -22,15 +22,33 @@ export interface LoadedRoom {
   rewritePending: boolean;
 }
 
-/** `syncToDisk` runs after each append commits, before it counts as saved (see db/client.ts). */
-interface Waiting {
-  update: Uint8Array;
-  resolve(seq: number): void;
+/** One commit's answer, shared by every room in it. */
+export class Commit {
+  constructor(private readonly seqs: Map<string, number>) {}
+
+  /** The sequence number the room's row got; throws if the room no longer exists. */
+  seqOf(roomId: string): number {
+    const seq = this.seqs.get(roomId);
+    if (seq === undefined) throw new Error(`room ${roomId} does not exist`);
+    return seq;
+  }
+}
+
+/**
+ * The appends of one commit, and its one promise: every room in it waits on the same promise,
+ * not a promise, a timer and two callbacks each (at 1,000 rooms those lived as long as a commit,
+ * long enough to be promoted to the old generation; decision 012).
+ */
+interface Batch {
+  /** Each room's updates, in the order they came. */
+  updates: Map<string, Uint8Array[]>;
+  answer: Promise<Commit>;
+  resolve(commit: Commit): void;
   reject(error: Error): void;
-  /** When it counts as failed if the database has not answered (Date.now() ms). */
+  /** When it counts as failed if the database has not answered (Date.now() ms): its first append's. */
   deadline: number;
-  /** Failed by the deadline; a late answer then settles nothing (a promise settles once). */
-  expired: boolean;
+  /** Settled (answered, failed or expired); a late answer then settles nothing. */
+  settled: boolean;
 }
 
 export interface RoomStoreOptions {
@@ -76,11 +94,29 @@ export function applyLog(doc: Y.Doc, log: Uint8Array | null): number {
   return count;
 }
 
+/** `syncToDisk` runs after each commit, before it counts as saved (see db/client.ts). */
 export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = async () => {}, options: RoomStoreOptions = {}) {
   const saveTimeoutMs = options.saveTimeoutMs ?? 15_000;
-  let queue = new Map<string, Waiting[]>();
-  let inFlight: Map<string, Waiting[]> | null = null;
+  let queued: Batch | null = null;
+  let inFlight: Batch | null = null;
   let committing = false;
+  let scheduled = false;
+
+  function newBatch(): Batch {
+    let resolve!: (commit: Commit) => void;
+    let reject!: (error: Error) => void;
+    const answer = new Promise<Commit>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { updates: new Map(), answer, resolve, reject, deadline: Date.now() + saveTimeoutMs, settled: false };
+  }
+  function settle(batch: Batch, outcome: Commit | Error): void {
+    if (batch.settled) return;
+    batch.settled = true;
+    if (outcome instanceof Commit) batch.resolve(outcome);
+    else batch.reject(outcome);
+  }
 
   // A database that hangs instead of refusing must fail appends too. One timer for all of them:
   // a timer, a race and their promises per append were, at 1,000 rooms, thousands of objects a
@@ -89,22 +125,15 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
   const tick = Math.max(10, Math.min(1_000, saveTimeoutMs / 10));
   function expire(): void {
     const now = Date.now();
-    const late = (w: Waiting) => !w.expired && w.deadline <= now;
-    const fail = (w: Waiting) => {
-      w.expired = true;
-      w.reject(new Error(`no answer from the database within ${saveTimeoutMs} ms`));
-    };
-    // A late answer to the commit in flight is ignored (its room has retried: the same update
-    // written twice, which Yjs ignores). A queued append that expired is not written at all.
-    if (inFlight) for (const waiting of inFlight.values()) for (const w of waiting) if (late(w)) fail(w);
-    for (const [roomId, waiting] of queue) {
-      const kept: Waiting[] = [];
-      for (const w of waiting) if (late(w)) fail(w);
-      else kept.push(w);
-      if (kept.length === 0) queue.delete(roomId);
-      else if (kept.length < waiting.length) queue.set(roomId, kept);
+    const timeout = () => new Error(`no answer from the database within ${saveTimeoutMs} ms`);
+    // A late answer to the commit in flight is ignored (its rooms have retried: the same update
+    // written twice, which Yjs ignores). A queued batch that expired is not written at all.
+    if (inFlight && inFlight.deadline <= now) settle(inFlight, timeout());
+    if (queued && queued.deadline <= now) {
+      settle(queued, timeout());
+      queued = null;
     }
-    if (queue.size === 0 && inFlight === null && watchdog) {
+    if (queued === null && inFlight === null && watchdog) {
       clearInterval(watchdog);
       watchdog = null;
     }
@@ -112,27 +141,21 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
 
   async function commitAll(): Promise<void> {
     committing = true;
-    while (queue.size > 0) {
-      const batch = queue;
-      queue = new Map();
+    while (queued !== null) {
+      const batch: Batch = queued;
+      queued = null;
       inFlight = batch;
-      const ids = [...batch.keys()].sort();
+      const ids = [...batch.updates.keys()].sort();
       try {
         const updates = ids.map((id) => {
-          const waiting = batch.get(id)!;
-          return waiting.length === 1 ? waiting[0]!.update : Y.mergeUpdates(waiting.map((w) => w.update));
+          const list = batch.updates.get(id)!;
+          return list.length === 1 ? list[0]! : Y.mergeUpdates(list);
         });
         const seqs = await appendRows(ids, updates);
         await syncToDisk();
-        for (const [roomId, waiting] of batch) {
-          const seq = seqs.get(roomId);
-          for (const w of waiting) {
-            if (seq === undefined) w.reject(new Error(`room ${roomId} does not exist`));
-            else w.resolve(seq);
-          }
-        }
+        settle(batch, new Commit(seqs));
       } catch (error) {
-        for (const waiting of batch.values()) for (const w of waiting) w.reject(error as Error);
+        settle(batch, error as Error);
       }
       inFlight = null;
     }
@@ -168,6 +191,27 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
     return new Map(rows.map((r) => [r.id, Number(r.last_seq)]));
   }
 
+  /**
+   * One row for this room in the next commit; resolves, once durable, with the commit's answer
+   * for all its rooms (`seqOf`), and fails if the database has not answered within
+   * `saveTimeoutMs` of the commit's first append.
+   */
+  function enqueue(roomId: string, update: Uint8Array): Promise<Commit> {
+    const batch = (queued ??= newBatch());
+    const list = batch.updates.get(roomId);
+    if (list) list.push(update);
+    else batch.updates.set(roomId, [update]);
+    watchdog ??= setInterval(expire, tick).unref();
+    if (!committing && !scheduled) {
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        if (!committing) void commitAll();
+      });
+    }
+    return batch.answer;
+  }
+
   return {
     /** Applies every row in order into a fresh doc. Yjs updates are idempotent and commutative. */
     async load(roomId: string): Promise<LoadedRoom> {
@@ -183,19 +227,11 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
       return { doc, rows: log?.rows ?? 0, lastSeq: log?.lastSeq ?? 0, rewritePending: log?.pending === true };
     },
 
-    /**
-     * One row for this room in the next commit; resolves with its sequence number once durable,
-     * and fails if the database has not answered within `saveTimeoutMs`.
-     */
-    append(roomId: string, update: Uint8Array): Promise<number> {
-      return new Promise<number>((resolve, reject) => {
-        const w: Waiting = { update, resolve, reject, deadline: Date.now() + saveTimeoutMs, expired: false };
-        const waiting = queue.get(roomId);
-        if (waiting) waiting.push(w);
-        else queue.set(roomId, [w]);
-        watchdog ??= setInterval(expire, tick).unref();
-        if (!committing) setImmediate(() => void (committing ? undefined : commitAll()));
-      });
+    enqueue,
+
+    /** `enqueue`, answered with this room's sequence number. */
+    async append(roomId: string, update: Uint8Array): Promise<number> {
+      return (await enqueue(roomId, update)).seqOf(roomId);
     },
 
     /**
