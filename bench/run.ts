@@ -11,6 +11,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
+import { Session } from "node:inspector/promises";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -34,6 +35,26 @@ const seconds = Number(args.seconds ?? (quick ? 8 : 20));
 /** BENCH_PHASE_FILE: a profiler attached to the server's inspector learns when a window starts and ends. */
 function phase(text: string): void {
   if (process.env.BENCH_PHASE_FILE) writeFileSync(process.env.BENCH_PHASE_FILE, text);
+}
+/**
+ * BENCH_LOAD_PROF=<dir>: a V8 CPU profile of the load generator itself (this process) in each
+ * measured window, as <dir>/load-<server>-<rooms>-<time>.cpuprofile: its cost is in every latency.
+ */
+async function profileLoad<T>(name: string, measure: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_LOAD_PROF;
+  if (!dir) return measure();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await measure();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `load-${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
 }
 const warmupSeconds = Number(args.warmup ?? (quick ? 3 : 8));
 const historySize = Number(args.history ?? (quick ? 5_000 : 100_000));
@@ -301,7 +322,7 @@ async function runLevel(kind: "mend" | "relay", roomCount: number, people: Peopl
     const m0 = performance.now();
     lag.enable();
     phase(`${kind} measuring`);
-    await sleep(seconds * 1000);
+    await profileLoad(`${kind}-${roomCount}`, () => sleep(seconds * 1000));
     phase(`${kind} done`);
     lag.disable();
     const cpu1 = cpuSeconds(target.pid);
