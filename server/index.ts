@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   let onLoaded: (room: LiveRoom) => Promise<void> = async () => {};
   let onPresence: (room: LiveRoom, member: RoomMember, present: boolean, here: boolean) => void = () => {};
   let onChanged: (roomId: string) => void = () => {};
-  const registry = new RoomRegistry(createRoomStore(db, database.syncToDisk, { saveTimeoutMs: config.SAVE_TIMEOUT_MS }), {
+  const registry = new RoomRegistry(createRoomStore(database, { saveTimeoutMs: config.SAVE_TIMEOUT_MS }), {
     compactionThreshold: config.COMPACTION_THRESHOLD,
     unloadDelayMs: config.ROOM_UNLOAD_DELAY_MS,
     maxUnsavedBytes: config.ROOM_UNSAVED_LIMIT_BYTES,

@@ -7,10 +7,10 @@
  * goes into the next one (one transaction, one fsync for all of them). Each room has at most one
  * append in flight (LiveRoom's own group commit), so a batch holds one row per room.
  */
-import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, getTableName, gt, inArray, lte, sql } from "drizzle-orm";
 import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
-import type { Database } from "@/db/client";
+import type { OpenDatabase } from "@/db/client";
 import { roomUpdates, rooms } from "@/db/schema";
 
 export interface LoadedRoom {
@@ -94,8 +94,33 @@ export function applyLog(doc: Y.Doc, log: Uint8Array | null): number {
   return count;
 }
 
-/** `syncToDisk` runs after each commit, before it counts as saved (see db/client.ts). */
-export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = async () => {}, options: RoomStoreOptions = {}) {
+/**
+ * One statement, so one round trip and atomic without BEGIN/COMMIT: lock the rooms' rows in id
+ * order (so batches from several processes never deadlock), reserve each room's next sequence
+ * number, insert the rows. The batch travels as two text parameters (ids, and the updates in
+ * base64) whatever its size, so the text never changes and PostgreSQL prepares it once per
+ * connection (`OpenDatabase.query`).
+ */
+const APPEND_ROWS = `
+  with batch as (
+    select b.id::uuid as id, decode(b.update, 'base64') as update
+    from unnest(string_to_array($1, ','), string_to_array($2, ',')) as b(id, update)
+  ),
+  locked as (
+    select r.id from "${getTableName(rooms)}" r where r.id in (select id from batch) order by r.id for update
+  ),
+  reserved as (
+    update "${getTableName(rooms)}" r set last_seq = r.last_seq + 1 from locked where r.id = locked.id returning r.id, r.last_seq
+  ),
+  inserted as (
+    insert into "${getTableName(roomUpdates)}" (room_id, seq, update)
+    select reserved.id, reserved.last_seq, batch.update from reserved join batch on batch.id = reserved.id
+  )
+  select id::text as id, last_seq from reserved`;
+
+/** `database.syncToDisk` runs after each commit, before it counts as saved (see db/client.ts). */
+export function createRoomStore(database: OpenDatabase, options: RoomStoreOptions = {}) {
+  const { db, syncToDisk } = database;
   const saveTimeoutMs = options.saveTimeoutMs ?? 15_000;
   let queued: Batch | null = null;
   let inFlight: Batch | null = null;
@@ -162,33 +187,10 @@ export function createRoomStore(db: Database, syncToDisk: () => Promise<void> = 
     committing = false;
   }
 
-  /**
-   * One statement, so one round trip and atomic without BEGIN/COMMIT: lock the rooms' rows in
-   * id order (so batches from several processes never deadlock), reserve each room's next
-   * sequence number, insert the rows. The batch travels as two text parameters (ids, and the
-   * updates in base64) whatever its size, instead of three parameters per row.
-   */
   async function appendRows(ids: string[], updates: Uint8Array[]): Promise<Map<string, number>> {
     const encoded = updates.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString("base64")).join(",");
-    const result = await db.execute(sql`
-      with batch as (
-        select b.id::uuid as id, decode(b.update, 'base64') as update
-        from unnest(string_to_array(${ids.join(",")}, ','), string_to_array(${encoded}, ',')) as b(id, update)
-      ),
-      locked as (
-        select r.id from ${rooms} r where r.id in (select id from batch) order by r.id for update
-      ),
-      reserved as (
-        update ${rooms} r set last_seq = r.last_seq + 1 from locked where r.id = locked.id returning r.id, r.last_seq
-      ),
-      inserted as (
-        insert into ${roomUpdates} (room_id, seq, update)
-        select reserved.id, reserved.last_seq, batch.update from reserved join batch on batch.id = reserved.id
-      )
-      select id::text as id, last_seq from reserved`);
-    // postgres.js answers with the rows, PGlite with { rows }.
-    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ id: string; last_seq: string | number }>;
-    return new Map(rows.map((r) => [r.id, Number(r.last_seq)]));
+    const rows = await database.query(APPEND_ROWS, [ids.join(","), encoded]);
+    return new Map(rows.map((r) => [r.id as string, Number(r.last_seq)]));
   }
 
   /**

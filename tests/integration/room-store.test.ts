@@ -18,7 +18,7 @@ let owner: string;
 beforeAll(async () => {
   database = await openDatabaseWithUser("store");
   ({ open, userId: owner } = database);
-  store = createRoomStore(open.db, open.syncToDisk);
+  store = createRoomStore(open);
 });
 afterAll(() => database.close());
 
@@ -164,7 +164,7 @@ it("appends to many rooms in one commit, each with its own next sequence number;
 
 it("an append the database does not answer in time fails; one queued behind it fails too and is never written", async () => {
   const { roomId } = await roomWithLog(2);
-  const slow = createRoomStore(open.db, open.syncToDisk, { saveTimeoutMs: 300 });
+  const slow = createRoomStore(open, { saveTimeoutMs: 300 });
   // Another transaction holds the room's row: the commit waits on it, as on a database that hangs.
   // (On PGlite the whole database waits behind the open transaction.)
   let release!: () => void;
