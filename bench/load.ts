@@ -47,10 +47,11 @@ export class LoadClient {
   /** While typing: the text's characters in order, and each client's next clock received. */
   private text: TextModel | null = null;
   private readonly state = new Map<number, number>();
-  /** This client's next clock. */
+  /** This client's next clock, and its clock when it began typing. */
   private clock = 0;
-  /** Own updates not yet confirmed saved, from their first clock to their end: a resync may need them. */
-  private sent: Array<{ clock: number; end: number; update: Uint8Array }> = [];
+  private typingFrom = 0;
+  /** What it wrote as a Yjs client, up to which clock: a resync may need it (what it typed, the model has). */
+  private readonly setupSent: Array<{ end: number; update: Uint8Array }> = [];
   readonly edits: Edit[] = [];
   room!: LoadRoom;
   ws!: WebSocket;
@@ -71,9 +72,8 @@ export class LoadClient {
         this.onRemote();
         return;
       }
-      const end = Y.getState(this.doc!.store, this.clientId);
-      this.sent.push({ clock: this.clock, end, update });
-      this.clock = end;
+      this.clock = Y.getState(this.doc!.store, this.clientId);
+      this.setupSent.push({ end: this.clock, update });
       this.send(frame(MessageType.sync, (e) => syncProtocol.writeUpdate(e, update)));
     });
   }
@@ -120,6 +120,7 @@ export class LoadClient {
     this.text = TextModel.fromYText(commitmentText(agreementItems(doc).get(0)!));
     for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) this.state.set(client, clock);
     this.state.set(this.clientId, this.clock);
+    this.typingFrom = this.clock;
     doc.destroy();
     this.doc = null;
   }
@@ -155,14 +156,15 @@ export class LoadClient {
         this.recorder.saved.push(now - this.edits[this.savedIdx]!.at);
         this.savedIdx++;
       }
-      if (this.sent.length > 0 && this.sent[0]!.end <= mine) this.sent = this.sent.filter((s) => s.end > mine);
     }
   }
 
   /** The server asks what it lacks: our own updates beyond its clock for us. */
   private answerStep1(theirs: Map<number, number>): void {
     const known = theirs.get(this.clientId) ?? 0;
-    const lacking = this.sent.filter((s) => s.end > known).map((s) => s.update);
+    const lacking = this.setupSent.filter((s) => s.end > known).map((s) => s.update);
+    const typed = this.text?.typedSince(this.clientId, Math.max(known, this.typingFrom));
+    if (typed) lacking.push(typed);
     const update = lacking.length === 0 ? EMPTY_UPDATE : lacking.length === 1 ? lacking[0]! : Y.mergeUpdates(lacking);
     this.send(
       frame(MessageType.sync, (e) => {
@@ -209,7 +211,6 @@ export class LoadClient {
     if (!text) throw new Error("beginTyping() first");
     const letter = "abcdefghijklmnopqrstuvwxyz"[Math.floor(Math.random() * 26)]!;
     const update = text.insert(Math.floor(Math.random() * (text.length + 1)), this.clientId, this.clock, letter);
-    this.sent.push({ clock: this.clock, end: this.clock + 1, update });
     this.clock++;
     this.state.set(this.clientId, this.clock);
     this.edits.push({ clock: this.clock, at: performance.now() });

@@ -19,18 +19,17 @@ export interface CharId {
   clock: number;
 }
 
+/** One character: its id, the characters it was typed between (Yjs's origins), and itself. */
 interface Char extends CharId {
-  origin: CharId | null;
-  rightOrigin: CharId | null;
+  origin: Char | null;
+  rightOrigin: Char | null;
+  text: string;
 }
 
 /** Yjs's content ref number of a string (ContentString.getRef()). */
 const CONTENT_STRING = 4;
 const HAS_ORIGIN = 0x80;
 const HAS_RIGHT_ORIGIN = 0x40;
-
-const sameId = (a: CharId | null, b: CharId | null) =>
-  a === b || (a !== null && b !== null && a.client === b.client && a.clock === b.clock);
 
 export class TextModel {
   private readonly chars: Char[] = [];
@@ -40,16 +39,24 @@ export class TextModel {
   /** The characters of a Y.Text (the bench's texts hold strings only, and nothing deleted). */
   static fromYText(text: Y.Text): TextModel {
     const model = new TextModel();
+    // In Yjs's order already: appended as they are, not integrated again. Their origins are
+    // linked once all are known (a right origin lies further on).
+    const origins: Array<[CharId | null, CharId | null]> = [];
     for (let item = text._start; item !== null; item = item.right) {
       if (item.deleted || !(item.content instanceof Y.ContentString)) throw new Error("the load types into plain, undeleted text only");
-      // In Yjs's order already: appended as they are, not integrated again.
+      const { client, clock } = item.id;
       for (let k = 0; k < item.length; k++) {
-        const { client, clock } = item.id;
-        const c: Char = { client, clock: clock + k, origin: k === 0 ? item.origin : { client, clock: clock + k - 1 }, rightOrigin: item.rightOrigin };
+        const c: Char = { client, clock: clock + k, origin: null, rightOrigin: null, text: item.content.str[k]! };
         model.chars.push(c);
         model.index(c);
+        origins.push([k === 0 ? item.origin : { client, clock: clock + k - 1 }, item.rightOrigin]);
       }
     }
+    model.chars.forEach((c, i) => {
+      const [origin, rightOrigin] = origins[i]!;
+      c.origin = origin && model.find(origin)!;
+      c.rightOrigin = rightOrigin && model.find(rightOrigin)!;
+    });
     return model;
   }
 
@@ -70,24 +77,25 @@ export class TextModel {
    * A new character of `client` at `clock`, typed at `index`: adds it and returns its update
    * (Yjs update format v1: one client, one struct, an empty delete set).
    */
-  insert(index: number, client: number, clock: number, char: string): Uint8Array {
+  insert(index: number, client: number, clock: number, text: string): Uint8Array {
     const origin = index > 0 ? this.chars[index - 1]! : null;
     const rightOrigin = this.chars[index] ?? null;
     if (origin === null && rightOrigin === null) throw new Error("the load never types into an empty text");
-    const c: Char = { client, clock, origin: origin && idOf(origin), rightOrigin: rightOrigin && idOf(rightOrigin) };
+    const c: Char = { client, clock, origin, rightOrigin, text };
     this.chars.splice(index, 0, c);
     this.index(c);
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, 1); // clients
-    encoding.writeVarUint(e, 1); // structs of this client
-    encoding.writeVarUint(e, client);
-    encoding.writeVarUint(e, clock);
-    encoding.writeUint8(e, CONTENT_STRING | (origin ? HAS_ORIGIN : 0) | (rightOrigin ? HAS_RIGHT_ORIGIN : 0));
-    if (origin) writeId(e, origin);
-    if (rightOrigin) writeId(e, rightOrigin);
-    encoding.writeVarString(e, char);
-    encoding.writeVarUint(e, 0); // delete set: no clients
-    return encoding.toUint8Array(e);
+    return encode(client, [c]);
+  }
+
+  /**
+   * What `client` typed from `clock` on, as one update (null if nothing): what a server that
+   * lost track of it needs again. The characters are kept anyway, so their updates need not be.
+   */
+  typedSince(client: number, clock: number): Uint8Array | null {
+    const own = this.byId.get(client);
+    const typed: Char[] = [];
+    for (let c = own?.get(clock); c !== undefined; c = own!.get(c.clock + 1)) typed.push(c);
+    return typed.length > 0 ? encode(client, typed) : null;
   }
 
   /**
@@ -97,41 +105,44 @@ export class TextModel {
   applyItem(item: Y.Item): void {
     const ours = (id: CharId | null) => id === null || this.has(id);
     if (item.content instanceof Y.ContentString && (item.origin ?? item.rightOrigin) !== null && ours(item.origin) && ours(item.rightOrigin)) {
-      this.addItem(item.id, item.origin, item.rightOrigin, item.length);
-    }
-  }
-
-  /** Each character of an item: the first has the item's origins; the others follow it. */
-  private addItem(id: CharId, origin: CharId | null, rightOrigin: CharId | null, length: number): void {
-    for (let k = 0; k < length; k++) {
-      const clock = id.clock + k;
-      if (this.has({ client: id.client, clock })) continue;
-      this.integrate({ client: id.client, clock, origin: k === 0 ? origin : { client: id.client, clock: clock - 1 }, rightOrigin });
+      const { client, clock } = item.id;
+      const rightOrigin = item.rightOrigin && this.find(item.rightOrigin)!;
+      let origin = item.origin && this.find(item.origin)!;
+      // Each character of an item: the first has the item's origins; the others follow it.
+      for (let k = 0; k < item.length; k++) {
+        const known = this.find({ client, clock: clock + k });
+        if (known) {
+          origin = known;
+          continue;
+        }
+        const c: Char = { client, clock: clock + k, origin, rightOrigin, text: item.content.str[k]! };
+        this.integrate(c);
+        origin = c;
+      }
     }
   }
 
   /** Yjs's `Item.integrate` for one character: where it goes among concurrent inserts. */
   private integrate(c: Char): void {
-    const leftIndex = c.origin ? this.chars.indexOf(this.find(c.origin)!) : -1;
-    const right = c.rightOrigin ? this.find(c.rightOrigin)! : undefined;
+    const leftIndex = c.origin ? this.chars.indexOf(c.origin) : -1;
     let left = leftIndex;
     let i = leftIndex + 1;
-    if (this.chars[i] !== right) {
+    if ((this.chars[i] ?? null) !== c.rightOrigin) {
       const conflicting = new Set<Char>();
       const beforeOrigin = new Set<Char>();
-      for (; i < this.chars.length && this.chars[i] !== right; i++) {
+      for (; i < this.chars.length && this.chars[i] !== c.rightOrigin; i++) {
         const o = this.chars[i]!;
         beforeOrigin.add(o);
         conflicting.add(o);
-        if (sameId(c.origin, o.origin)) {
+        if (c.origin === o.origin) {
           if (o.client < c.client) {
             left = i;
             conflicting.clear();
-          } else if (sameId(c.rightOrigin, o.rightOrigin)) {
+          } else if (c.rightOrigin === o.rightOrigin) {
             break;
           }
-        } else if (o.origin !== null && beforeOrigin.has(this.find(o.origin)!)) {
-          if (!conflicting.has(this.find(o.origin)!)) {
+        } else if (o.origin !== null && beforeOrigin.has(o.origin)) {
+          if (!conflicting.has(o.origin)) {
             left = i;
             conflicting.clear();
           }
@@ -155,7 +166,22 @@ export class TextModel {
   }
 }
 
-const idOf = ({ client, clock }: CharId): CharId => ({ client, clock });
+/** Characters of one client with consecutive clocks, as an update (v1), one struct each. */
+function encode(client: number, chars: Char[]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1); // clients
+  encoding.writeVarUint(e, chars.length); // structs of this client
+  encoding.writeVarUint(e, client);
+  encoding.writeVarUint(e, chars[0]!.clock);
+  for (const c of chars) {
+    encoding.writeUint8(e, CONTENT_STRING | (c.origin ? HAS_ORIGIN : 0) | (c.rightOrigin ? HAS_RIGHT_ORIGIN : 0));
+    if (c.origin) writeId(e, c.origin);
+    if (c.rightOrigin) writeId(e, c.rightOrigin);
+    encoding.writeVarString(e, c.text);
+  }
+  encoding.writeVarUint(e, 0); // delete set: no clients
+  return encoding.toUint8Array(e);
+}
 
 function writeId(e: encoding.Encoder, id: CharId): void {
   encoding.writeVarUint(e, id.client);

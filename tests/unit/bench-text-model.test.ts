@@ -98,6 +98,17 @@ describe("the load's text model", () => {
       for (const p of people) while (p.outbox.length > 0) relay(p);
       for (const p of people) while (p.inbox.length > 0) receive(p);
       expect(server.store.pendingStructs).toBeNull();
+      // A server that lost what they typed (a restart) gets it back from each model alone.
+      const restarted = roomDoc(2, setup);
+      for (const p of people) {
+        const since = Math.floor(p.clock / 2);
+        const tail = p.model.typedSince(p.id, since);
+        expect(tail && Y.decodeUpdate(tail).structs.map((s) => s.id.clock)).toEqual(p.clock > since ? Array.from({ length: p.clock - since }, (_, k) => since + k) : null);
+        const all = p.model.typedSince(p.id, 0);
+        if (all) Y.applyUpdate(restarted, all);
+      }
+      expect(restarted.store.pendingStructs).toBeNull();
+      expect(text(restarted).toString(), `seed ${seed}`).toBe(text(server).toString());
       for (const p of people) {
         expect(p.doc.store.pendingStructs).toBeNull();
         expect(text(p.doc).toString(), `seed ${seed}`).toBe(text(server).toString());
