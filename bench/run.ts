@@ -415,7 +415,7 @@ async function runLevel(kind: "mend" | "relay", roomCount: number, people: Peopl
       rooms: roomCount,
       clients: all.length,
       edits,
-      peer: { p50: round(percentile(recorder.peer, 50)), p90: round(percentile(recorder.peer, 90)), p99: round(p99), max: round(Math.max(...recorder.peer)) },
+      peer: { p50: round(percentile(recorder.peer, 50)), p90: round(percentile(recorder.peer, 90)), p99: round(p99), max: round(percentile(recorder.peer, 100)) },
       saved: kind === "mend" ? { p50: round(percentile(recorder.saved, 50)), p99: round(percentile(recorder.saved, 99)) } : null,
       lost,
       unsaved,
