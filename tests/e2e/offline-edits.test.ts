@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import * as Y from "yjs";
 import { addAgreementItem, readAgreement } from "@/app/lib/room-doc";
 import { launchChromium, openAs } from "../helpers/browser";
 import { pairedRoom, signIn, waitFor } from "../helpers/http";
@@ -44,6 +45,30 @@ const keptCopies = (page: Page) =>
       }),
   );
 
+/** The commitment text of the copy this browser keeps (one room, one person), or null. */
+const keptCommitment = async (page: Page) => {
+  const bytes = await page.evaluate(
+    () =>
+      new Promise<number[] | null>((resolve) => {
+        const open = indexedDB.open("mend-offline", 1);
+        open.onupgradeneeded = () => open.result.createObjectStore("unsaved");
+        open.onsuccess = () => {
+          const all = open.result.transaction("unsaved").objectStore("unsaved").getAll();
+          all.onsuccess = () => {
+            open.result.close();
+            const first = all.result[0] as Uint8Array | undefined;
+            resolve(first ? Array.from(first) : null);
+          };
+        };
+        open.onerror = () => resolve(null);
+      }),
+  );
+  if (!bytes) return null;
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, Uint8Array.from(bytes));
+  return readAgreement(doc)[0]?.commitment ?? null;
+};
+
 it("words written while the server is away survive closing the tab, and are saved when the room opens again", async () => {
   const { a, b, roomId } = await pairedRoom(server.url);
   const ben = await connectY(server.url, roomId, b.cookie);
@@ -63,7 +88,9 @@ it("words written while the server is away survive closing the tab, and are save
   await box.click();
   await box.press("End");
   await box.pressSequentially(" when we are late");
-  await expect.poll(() => keptCopies(ana)).toBe(1);
+  // Every word is in this browser's copy (not only the first ones) before the tab closes.
+  await expect.poll(() => keptCommitment(ana)).toBe("We call when we are late");
+  expect(await keptCopies(ana)).toBe(1);
   // She closes the tab before the server is back: only this browser has her words.
   const context = ana.context();
   await ana.close();

@@ -15,21 +15,10 @@ import { api, pairedRoom, waitFor } from "../helpers/http";
 import { startServer, type TestServer } from "../helpers/server";
 import { command, connectSocket } from "../helpers/socket";
 import { connectY, type YClient } from "../helpers/yjs-client";
+import { prng } from "../helpers/prng";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const STEPS = 400;
-
-/** mulberry32: small, fast, and the same sequence for the same seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let server: TestServer;
 beforeAll(async () => {

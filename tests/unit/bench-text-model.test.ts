@@ -7,18 +7,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { addAgreementItem, agreementItems, commitmentText } from "@/app/lib/room-doc";
 import { encodeStateVector, snapshotClock, TextModel } from "@/bench/text-model";
-
-/** A seeded generator (mulberry32), so a failing session can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../helpers/prng";
 
 function yjsOrder(text: Y.Text): string[] {
   const ids: string[] = [];
@@ -56,7 +45,7 @@ describe("the load's text model", () => {
 
   it("keeps Yjs's order through random concurrent typing by three people through one server", () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const rand = random(seed);
+      const rand = prng(seed);
       const creator = roomDoc(1000 + seed);
       addAgreementItem(creator, { id: "a", createdBy: "ana", commitment: "We " });
       const setup = Y.encodeStateAsUpdate(creator);

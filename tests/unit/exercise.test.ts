@@ -25,6 +25,7 @@ import {
   TOPIC_MAX_LENGTH,
   transition,
 } from "@/app/lib/exercise";
+import { prng } from "../helpers/prng";
 
 // ---------------------------------------------------------------------------------------------
 // People and helpers
@@ -932,18 +933,6 @@ describe("canWriteDraft", () => {
 // ---------------------------------------------------------------------------------------------
 // 9. Invariants over random event sequences
 // ---------------------------------------------------------------------------------------------
-
-/** mulberry32: small, seeded, good enough to pick events. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object") {

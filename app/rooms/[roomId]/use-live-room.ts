@@ -42,7 +42,7 @@ export interface LiveRoom {
   command(event: string, payload: Record<string, unknown>): Promise<CommandAck>;
 }
 
-/** How long typing settles before unsaved edits are copied to this browser's storage. */
+/** While connected: how long saving may lag before unsaved edits are copied to this browser's storage. */
 const KEEP_OFFLINE_AFTER_MS = 300;
 const RESTORED = Symbol("restored from this browser");
 
@@ -95,15 +95,37 @@ export function useLiveRoom(roomId: string, userId: string): LiveRoom {
         void clearUnsaved(userId, roomId);
       }
     };
-    /** After a local edit: keep the whole document (it is small) while anything is unsaved. */
+    /** A copy is being written; another is due when it ends (it holds later words). */
+    let writing = false;
+    let writeAgain = false;
+    /** Keeps the whole document (it is small) in this browser while anything is unsaved. */
+    const keepNow = () => {
+      clearTimeout(keepTimer);
+      keepTimer = undefined;
+      if (stopped || isSaved()) return;
+      kept = true;
+      if (writing) {
+        writeAgain = true;
+        return;
+      }
+      writing = true;
+      void writeUnsaved(userId, roomId, Y.encodeStateAsUpdate(doc)).finally(() => {
+        writing = false;
+        if (writeAgain) {
+          writeAgain = false;
+          keepNow();
+        }
+      });
+    };
+    /**
+     * After a local edit. While connected, words are usually saved within moments and never
+     * touch this device's storage: a copy is made only once saving has lagged. Once a copy is
+     * kept, or the server is out of reach, every edit is copied at once: those words exist only
+     * here, and a tab closed a moment after typing must not lose the last of them.
+     */
     const keepSoon = () => {
-      if (keepTimer !== undefined) return;
-      keepTimer = setTimeout(() => {
-        keepTimer = undefined;
-        if (stopped || isSaved()) return;
-        kept = true;
-        void writeUnsaved(userId, roomId, Y.encodeStateAsUpdate(doc));
-      }, KEEP_OFFLINE_AFTER_MS);
+      if (kept || !provider.wsconnected) return keepNow();
+      keepTimer ??= setTimeout(keepNow, KEEP_OFFLINE_AFTER_MS);
     };
 
     /** The room was full of unsaved work: our edits wait here until the server asks for them. */
